@@ -1,0 +1,209 @@
+// Code samples for one operation, written from the spec alone: its method and path, the
+// example of each path parameter, of each other parameter that documents one, and the first
+// example of its request body. The same text is written to generated/samples/ (where tsc
+// type-checks the TypeScript ones) and injected into the bundle as `x-codeSamples` (where the
+// docs show it), so a sample that stops compiling fails `npm run typecheck`.
+import { credentialHeader, type AuthScheme, type SecuritySchemes } from '../../client/credentials.ts';
+import {
+  jsonRequestBody,
+  parameterExample,
+  responseHasContent,
+  successStatus,
+  type JsonObject,
+  type Operation,
+} from './openapi-document.ts';
+import { tsLiteral, tsString } from './ts-literal.ts';
+
+/** Where samples live, relative to the output root; their imports are relative to this folder. */
+export const SAMPLES_DIR = 'generated/samples';
+
+/** The form of the key every sample uses; the curl one names the others in a comment. */
+const SAMPLE_AUTH_SCHEME: AuthScheme = 'Bearer';
+const API_KEY_ENV = 'HERALD_API_KEY';
+const BASE_URL_ENV = 'HERALD_BASE_URL';
+
+export interface CodeSample {
+  /** File name suffix under SAMPLES_DIR, after the operationId. */
+  suffix: string;
+  /** `x-codeSamples` fields. */
+  lang: string;
+  label: string;
+  source: string;
+}
+
+interface SampleRequest {
+  operation: Operation;
+  baseUrl: string;
+  pathParams: [string, unknown][];
+  queryParams: [string, unknown][];
+  headerParams: [string, unknown][];
+  body: { mediaType: string; value: unknown } | undefined;
+  returnsBody: boolean;
+}
+
+export function codeSamplesFor(document: JsonObject, operation: Operation): CodeSample[] {
+  const request = sampleRequest(document, operation);
+  const schemes = ((document.components as JsonObject | undefined)?.securitySchemes ?? {}) as SecuritySchemes;
+  return [
+    { suffix: '.curl.sh', lang: 'Shell', label: 'curl', source: curlSample(request, schemes) },
+    { suffix: '.openapi-fetch.ts', lang: 'TypeScript', label: 'openapi-fetch (client/)', source: openapiFetchSample(request) },
+    { suffix: '.hey-api.ts', lang: 'TypeScript', label: 'hey-api SDK', source: heyApiSample(request) },
+  ];
+}
+
+function sampleRequest(document: JsonObject, operation: Operation): SampleRequest {
+  const servers = (document.servers ?? []) as JsonObject[];
+  const baseUrl = String(servers[0]?.url ?? '');
+  if (!/^https:\/\/[^{}]+$/.test(baseUrl)) throw new Error(`The first server URL must be a plain https URL, got ${baseUrl}`);
+
+  const pick = (location: string): [string, unknown][] =>
+    operation.parameters
+      .filter((parameter) => parameter.in === location)
+      .flatMap((parameter): [string, unknown][] => {
+        const example = parameterExample(document, parameter);
+        if (example.found) return [[parameter.name, example.value]];
+        if (parameter.required) {
+          throw new Error(`${operation.operationId}: required parameter ${parameter.name} has no example`);
+        }
+        return [];
+      });
+
+  const requestBody = jsonRequestBody(document, operation);
+  if (requestBody?.required && requestBody.examples.length === 0) {
+    throw new Error(`${operation.operationId}: its required request body has no example`);
+  }
+  const firstExample = requestBody?.examples[0];
+  return {
+    operation,
+    baseUrl,
+    pathParams: pick('path'),
+    queryParams: pick('query'),
+    headerParams: pick('header'),
+    body: requestBody && firstExample ? { mediaType: requestBody.mediaType, value: firstExample.value } : undefined,
+    returnsBody: responseHasContent(document, operation, successStatus(operation)),
+  };
+}
+
+function title(request: SampleRequest): string {
+  return `${request.operation.summary} (${request.operation.method.toUpperCase()} ${request.operation.path})`;
+}
+
+// ---------------------------------------------------------------------------------- curl --
+
+function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
+  const { operation } = request;
+  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const param = request.pathParams.find(([n]) => n === name);
+    if (!param) throw new Error(`${operation.operationId}: no example for path parameter ${name}`);
+    return encodeURIComponent(String(param[1]));
+  });
+  const query = request.queryParams
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+    .join('&');
+  const url = `\${${BASE_URL_ENV}:-${request.baseUrl}}${path}${query ? `?${query}` : ''}`;
+
+  const credential = credentialHeader(schemes, SAMPLE_AUTH_SCHEME, `$${API_KEY_ENV}`);
+  const others = (['ApiKey', 'X-API-Key'] as const)
+    .map((form) => credentialHeader(schemes, form, '…'))
+    .map((header) => `\`${header.name}: ${header.value}\``);
+
+  const args: string[] = [];
+  const method = operation.method === 'get' ? '' : `--request ${operation.method.toUpperCase()} `;
+  args.push(`${method}${doubleQuoted(url, true)}`);
+  args.push(`--header ${doubleQuoted(`${credential.name}: ${credential.value}`, true)}`);
+  for (const [name, value] of request.headerParams) args.push(`--header ${singleQuoted(`${name}: ${String(value)}`)}`);
+  if (request.body) {
+    args.push(`--header ${singleQuoted(`Content-Type: ${request.body.mediaType}`)}`);
+    args.push(`--data ${singleQuoted(JSON.stringify(request.body.value, null, 2))}`);
+  }
+  return [
+    `# ${title(request)}`,
+    `# The key may also be sent as ${others.join(' or ')}: send exactly one.`,
+    `curl ${args.join(' \\\n  ')}`,
+    '',
+  ].join('\n');
+}
+
+/** A double-quoted shell word; `$` stays live only when asked (for the env variables). */
+function doubleQuoted(text: string, expand: boolean): string {
+  const escaped = text.replace(expand ? /["\\`]/g : /["\\`$]/g, (c) => `\\${c}`);
+  return `"${escaped}"`;
+}
+
+function singleQuoted(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+// ------------------------------------------------------------------------- TypeScript --
+
+function objectOf(entries: [string, unknown][]): Record<string, unknown> {
+  return Object.fromEntries(entries);
+}
+
+function resultHandling(request: SampleRequest): string[] {
+  return [
+    'if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);',
+    request.returnsBody ? 'console.log(data.data);' : 'console.log(response.status);',
+  ];
+}
+
+function destructured(request: SampleRequest): string {
+  return request.returnsBody ? '{ data, error, response }' : '{ error, response }';
+}
+
+function baseUrlExpression(request: SampleRequest): string {
+  return `process.env.${BASE_URL_ENV} ?? ${tsString(request.baseUrl)}`;
+}
+
+function openapiFetchSample(request: SampleRequest): string {
+  const { operation } = request;
+  const params: Record<string, unknown> = {};
+  if (request.pathParams.length) params.path = objectOf(request.pathParams);
+  if (request.queryParams.length) params.query = objectOf(request.queryParams);
+  if (request.headerParams.length) params.header = objectOf(request.headerParams);
+  const init: string[] = [];
+  if (Object.keys(params).length) init.push(`params: ${tsLiteral(params, '  ')}`);
+  if (request.body) init.push(`body: ${tsLiteral(request.body.value, '  ')}`);
+  const call = `herald.${operation.method.toUpperCase()}(${tsString(operation.path)}${
+    init.length ? `, {\n${init.map((line) => `  ${line},`).join('\n')}\n}` : ''
+  })`;
+  return [
+    `// ${title(request)}`,
+    "import { createHeraldClient } from '../../client/index.ts';",
+    '',
+    'const herald = createHeraldClient({',
+    `  baseUrl: ${baseUrlExpression(request)},`,
+    `  apiKey: process.env.${API_KEY_ENV},`,
+    `  scheme: ${tsString(SAMPLE_AUTH_SCHEME)}, // or 'ApiKey', or 'X-API-Key'`,
+    '});',
+    '',
+    `const ${destructured(request)} = await ${call};`,
+    ...resultHandling(request),
+    '',
+  ].join('\n');
+}
+
+function heyApiSample(request: SampleRequest): string {
+  const { operation } = request;
+  const options: string[] = [];
+  if (request.pathParams.length) options.push(`path: ${tsLiteral(objectOf(request.pathParams), '  ')}`);
+  if (request.queryParams.length) options.push(`query: ${tsLiteral(objectOf(request.queryParams), '  ')}`);
+  if (request.headerParams.length) options.push(`headers: ${tsLiteral(objectOf(request.headerParams), '  ')}`);
+  if (request.body) options.push(`body: ${tsLiteral(request.body.value, '  ')}`);
+  const call = `${operation.operationId}(${options.length ? `{\n${options.map((line) => `  ${line},`).join('\n')}\n}` : ''})`;
+  return [
+    `// ${title(request)}`,
+    "import { client } from '../sdk/client.gen.ts';",
+    `import { ${operation.operationId} } from '../sdk/index.ts';`,
+    '',
+    'client.setConfig({',
+    `  baseUrl: ${baseUrlExpression(request)},`,
+    '  // The SDK asks once per security scheme the operation accepts: answer for exactly one.',
+    `  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.${API_KEY_ENV} : undefined),`,
+    '});',
+    '',
+    `const ${destructured(request)} = await ${call};`,
+    ...resultHandling(request),
+    '',
+  ].join('\n');
+}
