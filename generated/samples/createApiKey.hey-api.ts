@@ -1,0 +1,20 @@
+// Create an API key (POST /api-keys)
+import { client } from '../sdk/client.gen.ts';
+import { createApiKey } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { data, error, response } = await createApiKey({
+  headers: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  body: {
+    name: 'Dashboard (read-only)',
+    scopes: ['keys:read', 'usage:read'],
+    expires_at: '2027-01-01T00:00:00Z',
+  },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

@@ -1,0 +1,21 @@
+// Create an API key (POST /api-keys)
+import { createHeraldClient } from '../../client/index.ts';
+
+const herald = createHeraldClient({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+});
+
+const { data, error, response } = await herald.POST('/api-keys', {
+  params: {
+    header: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  },
+  body: {
+    name: 'Dashboard (read-only)',
+    scopes: ['keys:read', 'usage:read'],
+    expires_at: '2027-01-01T00:00:00Z',
+  },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

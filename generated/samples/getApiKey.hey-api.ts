@@ -1,0 +1,15 @@
+// Get an API key (GET /api-keys/{key_id})
+import { client } from '../sdk/client.gen.ts';
+import { getApiKey } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { data, error, response } = await getApiKey({
+  path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

@@ -1,0 +1,14 @@
+// Get an API key (GET /api-keys/{key_id})
+import { createHeraldClient } from '../../client/index.ts';
+
+const herald = createHeraldClient({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+});
+
+const { data, error, response } = await herald.GET('/api-keys/{key_id}', {
+  params: { path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' } },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

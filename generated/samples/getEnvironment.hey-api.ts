@@ -1,0 +1,13 @@
+// Get the environment of the key (GET /environment)
+import { client } from '../sdk/client.gen.ts';
+import { getEnvironment } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { data, error, response } = await getEnvironment();
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

@@ -1,0 +1,15 @@
+// Get a notification (GET /notifications/{notification_id})
+import { client } from '../sdk/client.gen.ts';
+import { getNotification } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { data, error, response } = await getNotification({
+  path: { notification_id: 'ntf_5GhT8kLm2QwX7pRz4VcN9bJs' },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

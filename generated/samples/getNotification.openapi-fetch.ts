@@ -1,0 +1,14 @@
+// Get a notification (GET /notifications/{notification_id})
+import { createHeraldClient } from '../../client/index.ts';
+
+const herald = createHeraldClient({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+});
+
+const { data, error, response } = await herald.GET('/notifications/{notification_id}', {
+  params: { path: { notification_id: 'ntf_5GhT8kLm2QwX7pRz4VcN9bJs' } },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

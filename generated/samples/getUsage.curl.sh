@@ -1,0 +1,4 @@
+# Get rate-limit and quota usage (GET /usage)
+# The key may also be sent as `Authorization: ApiKey …` or `X-API-Key: …`: send exactly one.
+curl "${HERALD_BASE_URL:-https://api.herald.example/v1}/usage" \
+  --header "Authorization: Bearer $HERALD_API_KEY"

@@ -1,0 +1,12 @@
+// Get rate-limit and quota usage (GET /usage)
+import { createHeraldClient } from '../../client/index.ts';
+
+const herald = createHeraldClient({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+});
+
+const { data, error, response } = await herald.GET('/usage');
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

@@ -1,0 +1,17 @@
+// Regenerate an API key (POST /api-keys/{key_id}/regenerate)
+import { client } from '../sdk/client.gen.ts';
+import { regenerateApiKey } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { data, error, response } = await regenerateApiKey({
+  path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' },
+  headers: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  body: { grace_period_seconds: 1800 },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

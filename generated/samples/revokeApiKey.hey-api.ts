@@ -1,0 +1,15 @@
+// Revoke an API key (DELETE /api-keys/{key_id})
+import { client } from '../sdk/client.gen.ts';
+import { revokeApiKey } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { error, response } = await revokeApiKey({
+  path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(response.status);

@@ -1,0 +1,21 @@
+// Send a notification (POST /notifications)
+import { client } from '../sdk/client.gen.ts';
+import { sendNotification } from '../sdk/index.ts';
+
+client.setConfig({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
+  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+});
+
+const { data, error, response } = await sendNotification({
+  headers: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  body: {
+    channel: 'email',
+    to: 'ada@example.com',
+    subject: 'Your invoice is ready',
+    text: 'Hello Ada, your November invoice is ready.',
+  },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);

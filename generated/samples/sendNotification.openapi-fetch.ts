@@ -1,0 +1,22 @@
+// Send a notification (POST /notifications)
+import { createHeraldClient } from '../../client/index.ts';
+
+const herald = createHeraldClient({
+  baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+});
+
+const { data, error, response } = await herald.POST('/notifications', {
+  params: {
+    header: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  },
+  body: {
+    channel: 'email',
+    to: 'ada@example.com',
+    subject: 'Your invoice is ready',
+    text: 'Hello Ada, your November invoice is ready.',
+  },
+});
+if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+console.log(data.data);
