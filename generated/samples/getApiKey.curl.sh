@@ -1,4 +1,5 @@
 # Get an API key (GET /api-keys/{key_id})
-# The key may also be sent as `Authorization: ApiKey …` or `X-API-Key: …`: send exactly one.
+# The key can also go in `Authorization: ApiKey …` or in `X-API-Key: …`;
+# send it in exactly one header.
 curl "${HERALD_BASE_URL:-https://api.herald.example/v1}/api-keys/key_3xQm7RcV9pLk2NwT8sHa4YdE" \
   --header "Authorization: Bearer $HERALD_API_KEY"

@@ -1,4 +1,5 @@
 # Check a key (GET /ping)
-# The key may also be sent as `Authorization: ApiKey …` or `X-API-Key: …`: send exactly one.
+# The key can also go in `Authorization: ApiKey …` or in `X-API-Key: …`;
+# send it in exactly one header.
 curl "${HERALD_BASE_URL:-https://api.herald.example/v1}/ping" \
   --header "Authorization: Bearer $HERALD_API_KEY"

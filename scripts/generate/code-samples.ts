@@ -118,7 +118,8 @@ function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
   }
   return [
     `# ${title(request)}`,
-    `# The key may also be sent as ${others.join(' or ')}: send exactly one.`,
+    `# The key can also go in ${others.join(' or in ')};`,
+    '# send it in exactly one header.',
     `curl ${args.join(' \\\n  ')}`,
     '',
   ].join('\n');
