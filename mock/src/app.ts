@@ -1,0 +1,341 @@
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import { createAuthHook } from './auth-hook.ts';
+import { FailedAuthThrottle, DEFAULT_FAILED_AUTH_LIMIT } from './auth-throttle.ts';
+import { Authenticator } from './authenticator.ts';
+import { createHttpDate, OffsetClock, type AdjustableClock, type Clock } from './clock.ts';
+import { readFixture, seedStore, type Fixture, type SeededKey } from './fixture.ts';
+import { OPERATION_HANDLERS } from './handlers.ts';
+import { createRequestIdGenerator } from './ids.ts';
+import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
+import { createKeyHasher } from './key-hashing.ts';
+import { loggerOptions, stdoutSink, type LogLevel, type LogSink } from './logging.ts';
+import { createOperationRoute } from './operation-route.ts';
+import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './problems.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { createSchemaCompiler } from './schema-compiler.ts';
+import type { ServerContext } from './server-context.ts';
+import { registerSiteRoutes } from './site-routes.ts';
+import { DEFAULT_SPEC_PATH, loadContract, type Contract, type Operation } from './spec.ts';
+import { InMemoryStore, type Store } from './store.ts';
+
+// Builds the reference server: a fastify app whose API routes, validation, problem documents,
+// plan limits and scopes all come from the bundled spec. The path of a request:
+//
+//   socket → fastify (routing; 404/405 here) → global onRequest: request id + Date
+//   → route onRequest: auth-hook.ts (credential → throttle → key → rate limit → account → scope)
+//   → body parsing (413/415/400 here, after authentication) → operation-route.ts (re-check,
+//   validation, idempotency) → handlers.ts → store.ts
+
+/** Bodies larger than this are refused with 413 (the spec's PayloadTooLargeProblem: 16 KiB). */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServerOptions {
+  /** The bundled spec (default generated/openapi.json). */
+  specPath?: string;
+  /** Seed data: a fixture object or a file path (default mock/fixtures/demo.json). */
+  fixture?: Fixture | string;
+  /** Time source of everything time-based (default: real time, adjustable by the test clock). */
+  clock?: Clock;
+  /** Serve /_herald/test-clock (needs an adjustable clock). Default true. */
+  testClock?: boolean;
+  /** Multiplies every plan's per-minute limit (rounded, at least 1). Default 1. */
+  rateLimitScale?: number;
+  /** Failed authentications per address and minute before the address is throttled. Default 500. */
+  failedAuthLimit?: number;
+  /** Addresses the failed-auth throttle tracks at most. Default 10,000. */
+  throttleCapacity?: number;
+  idempotencyLimits?: IdempotencyLimits;
+  logLevel?: LogLevel;
+  /** Where log lines go (default stdout); each line is scrubbed of key-like strings first. */
+  logSink?: LogSink;
+  /** The HMAC secret of key digests (default: 32 random bytes per process). */
+  serverSecret?: Buffer;
+  /** The API base URL getEnvironment reports until `herald.setPublicBaseUrl` is called. */
+  publicBaseUrl?: string;
+  docsPath?: string;
+  specYamlPath?: string;
+  store?: Store;
+}
+
+/** What the app exposes about itself, for the CLI, tests and benchmarks. */
+export interface HeraldHandle {
+  readonly contract: Contract;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly seededKeys: readonly SeededKey[];
+  readonly testClockEnabled: boolean;
+  setPublicBaseUrl(url: string): void;
+  /** Sizes of the bounded in-memory tables. */
+  stats(): { rateLimitedKeys: number; throttledAddresses: number; idempotencyRecords: number; storeLookups: number };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    herald: HeraldHandle;
+  }
+}
+
+export function buildServer(options: ServerOptions = {}): FastifyInstance {
+  const specPath = options.specPath ?? DEFAULT_SPEC_PATH;
+  const contract = loadContract(specPath);
+  const clock = options.clock ?? new OffsetClock();
+  const hasher = createKeyHasher(options.serverSecret);
+  const store = options.store ?? new InMemoryStore();
+  const requestCompiler = createSchemaCompiler(contract.document, { useDefaults: true });
+  const logLevel = options.logLevel ?? 'info';
+  const nextRequestId = createRequestIdGenerator();
+
+  const app = Fastify({
+    logger: loggerOptions(logLevel, options.logSink ?? stdoutSink),
+    // Per-request child loggers cost an allocation per request; log lines carry the id themselves.
+    childLoggerFactory: (logger) => logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: nextRequestId,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    exposeHeadRoutes: false,
+    routerOptions: { maxParamLength: 2048 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    forceCloseConnections: true,
+    return503OnClosing: false,
+    clientErrorHandler: (error, socket) => answerMalformedRequest(error, socket, nextRequestId(), context, httpDate),
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).header('date', httpDate());
+      badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' }, error.message);
+    },
+  });
+
+  const context: ServerContext = {
+    contract,
+    problems: new ProblemCatalogue(contract.problems),
+    store,
+    hasher,
+    authenticator: new Authenticator(store, hasher),
+    limiter: new RateLimiter(),
+    throttle: new FailedAuthThrottle(options.failedAuthLimit ?? DEFAULT_FAILED_AUTH_LIMIT, options.throttleCapacity),
+    idempotency: new IdempotencyStore(options.idempotencyLimits),
+    clock,
+    rateLimitScale: validScale(options.rateLimitScale ?? 1),
+    log: app.log,
+    publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:4010' + contract.basePath,
+  };
+
+  const fixture = typeof options.fixture === 'object' ? options.fixture : readFixture(options.fixture);
+  const seededKeys = seedStore(store, hasher, fixture, contract, requestCompiler, clock.now());
+
+  const httpDate = createHttpDate(clock);
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    reply.header('date', httpDate());
+    done();
+  });
+  if (logLevel === 'debug' || logLevel === 'trace') {
+    app.addHook('onResponse', (request, reply, done) => {
+      app.log.debug(
+        {
+          requestId: request.id,
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          keyId: request.principal?.key.id,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request',
+      );
+      done();
+    });
+  }
+
+  // Where each known path is served and with which methods, for 405 answers.
+  const knownPaths: Array<{ pattern: RegExp; methods: string[] }> = [];
+
+  for (const operation of contract.operations) {
+    const handler = OPERATION_HANDLERS[operation.operationId];
+    if (!handler) throw new Error(`no handler for the spec's operation ${operation.operationId}`);
+    registerOperation(app, context, requestCompiler, operation, handler);
+  }
+  for (const [template, operations] of groupByPath(contract.operations)) {
+    knownPaths.push({ pattern: templatePattern(template), methods: operations.map((o) => o.method) });
+  }
+
+  const testClock = options.testClock !== false && isAdjustable(clock) ? clock : null;
+  const siteRoutes = registerSiteRoutes(app, context, {
+    specJsonPath: specPath,
+    specYamlPath: options.specYamlPath ?? specPath.replace(/\.json$/, '.yaml'),
+    docsPath: options.docsPath ?? `${REPO_ROOT}docs/index.html`,
+    testClock,
+  });
+  for (const [path, methods] of siteRoutes) knownPaths.push({ pattern: templatePattern(path), methods });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0];
+    const known = knownPaths.find((entry) => entry.pattern.test(path));
+    if (known && !known.methods.includes(request.method)) {
+      reply.header('allow', known.methods.join(', '));
+      context.problems.send(
+        reply,
+        'method_not_allowed',
+        `${request.method} is not allowed on this route; it allows ${known.methods.join(', ')}.`,
+      );
+      return;
+    }
+    context.problems.send(reply, 'not_found', 'There is no such route. The API lives under ' + contract.basePath + '/.');
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, context));
+
+  app.decorate('herald', {
+    contract,
+    store,
+    clock,
+    seededKeys,
+    testClockEnabled: testClock !== null,
+    setPublicBaseUrl(url: string) {
+      context.publicBaseUrl = url;
+    },
+    stats: () => ({
+      rateLimitedKeys: context.limiter.trackedKeys,
+      throttledAddresses: context.throttle.trackedAddresses,
+      idempotencyRecords: context.idempotency.size,
+      storeLookups: store.lookups,
+    }),
+  } satisfies HeraldHandle);
+
+  return app;
+}
+
+function registerOperation(
+  app: FastifyInstance,
+  context: ServerContext,
+  compiler: ReturnType<typeof createSchemaCompiler>,
+  operation: Operation,
+  handler: (typeof OPERATION_HANDLERS)[string],
+) {
+  const url = operation.servedPath.replace(/\{([^}]+)\}/g, ':$1');
+  const route = {
+    method: operation.method,
+    url,
+    onRequest: operation.scopesByForm === null ? [] : [createAuthHook(context, operation)],
+    handler: createOperationRoute(context, compiler, operation, handler),
+  } as const;
+  // Each operation gets its own content-type parsers: JSON (and an empty body when the body is
+  // optional) for operations with a request body, and "ignore it" for those without one, so a
+  // stray body on a DELETE is neither parsed nor refused.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    if (operation.requestBody) {
+      const parseJson = scope.getDefaultJsonParser('error', 'error');
+      const optional = !operation.requestBody.required;
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+        if (optional && (body as string).length === 0) done(null, undefined);
+        else parseJson(request, body as string, done);
+      });
+    } else {
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    }
+    scope.route(route);
+  });
+}
+
+/** Maps what fastify throws (body too large, bad JSON, wrong content type, …) to problems. */
+function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, context: ServerContext) {
+  const { problems } = context;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      problems.send(reply, 'payload_too_large', `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`);
+      return;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
+      problems.send(reply, 'unsupported_media_type', 'The request body must be JSON, sent with Content-Type: application/json.');
+      return;
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      badRequest(reply, context, { location: 'body', pointer: '', message: 'is empty; send a JSON document' });
+      return;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      badRequest(reply, context, { location: 'body', pointer: '', message: 'is not valid JSON' });
+      return;
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      badRequest(reply, context, { location: 'header', pointer: 'Content-Length', message: 'does not match the body' });
+      return;
+  }
+  if (error.name === 'SyntaxError' || /proto|constructor/i.test(error.message ?? '')) {
+    badRequest(reply, context, { location: 'body', pointer: '', message: 'is not acceptable JSON' });
+    return;
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    badRequest(reply, context, { location: 'body', pointer: '', message: 'could not be read' });
+    return;
+  }
+  context.log.error({ err: error, requestId: request.id, method: request.method, url: request.url }, 'unexpected error');
+  problems.send(reply, 'internal_error', 'The server failed. Retry the request with the same Idempotency-Key.');
+}
+
+function badRequest(reply: FastifyReply, context: ServerContext, issue: ValidationIssue, cause?: string) {
+  void cause;
+  const where = issue.pointer ? `${issue.location} ${issue.pointer}` : issue.location;
+  context.problems.send(reply, 'validation_failed', `The request does not match this operation: ${where} ${issue.message}.`, {
+    errors: [issue],
+  });
+}
+
+/**
+ * A request Node's HTTP parser refused (oversized headers, a malformed request line, a timeout)
+ * never reaches fastify; it still gets a problem document, written straight to the socket.
+ */
+function answerMalformedRequest(
+  error: Error & { code?: string },
+  socket: Socket,
+  requestId: string,
+  context: ServerContext,
+  httpDate: () => string,
+) {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const message =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'are larger than the server accepts'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'were not received in time'
+        : 'are not a well-formed HTTP request';
+  const body = context.problems.serialize('validation_failed', `The request headers ${message}.`, requestId, {
+    errors: [{ location: 'header', pointer: '', message }],
+  });
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${requestId}\r\nDate: ${httpDate()}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function groupByPath(operations: readonly Operation[]): Map<string, Operation[]> {
+  const groups = new Map<string, Operation[]>();
+  for (const operation of operations) {
+    const list = groups.get(operation.servedPath) ?? [];
+    list.push(operation);
+    groups.set(operation.servedPath, list);
+  }
+  return groups;
+}
+
+/** `/v1/api-keys/{key_id}` → a pattern matching any single segment for each parameter. */
+function templatePattern(template: string): RegExp {
+  const escaped = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
+
+function validScale(scale: number): number {
+  if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError('the rate-limit scale must be a positive number');
+  return scale;
+}
+
+function isAdjustable(clock: Clock): clock is AdjustableClock {
+  return typeof (clock as AdjustableClock).advance === 'function';
+}

@@ -1,0 +1,72 @@
+import type { FastifyReply } from 'fastify';
+import type { ProblemKind } from './spec.ts';
+
+// Problem details (RFC 9457) as the spec's `*Problem` schemas define them: `type`, `title` and
+// `status` come from the schema's consts for the code, never from this file.
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Every code the reference server answers with; checked against the spec at start-up. */
+export const SERVER_PROBLEM_CODES = [
+  'missing_api_key',
+  'invalid_api_key',
+  'expired_api_key',
+  'revoked_api_key',
+  'ambiguous_credentials',
+  'validation_failed',
+  'insufficient_permissions',
+  'account_inactive',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'idempotency_key_reused',
+  'rate_limit_exceeded',
+  'quota_exceeded',
+  'authentication_throttled',
+  'internal_error',
+] as const;
+
+export type ProblemCode = (typeof SERVER_PROBLEM_CODES)[number];
+
+export interface ValidationIssue {
+  location: 'body' | 'query' | 'path' | 'header';
+  pointer: string;
+  message: string;
+}
+
+export class ProblemCatalogue {
+  private readonly kinds: ReadonlyMap<string, ProblemKind>;
+
+  constructor(kinds: ReadonlyMap<string, ProblemKind>) {
+    const missing = SERVER_PROBLEM_CODES.filter((code) => !kinds.has(code));
+    if (missing.length > 0) throw new Error(`the spec defines no problem schema for: ${missing.join(', ')}`);
+    this.kinds = kinds;
+  }
+
+  status(code: ProblemCode): number {
+    return (this.kinds.get(code) as ProblemKind).status;
+  }
+
+  /** The serialized problem document. `extra` adds the code's own members (`errors`, `quota`, …). */
+  serialize(code: ProblemCode, detail: string, requestId: string, extra?: Record<string, unknown>): string {
+    const kind = this.kinds.get(code) as ProblemKind;
+    return JSON.stringify({
+      type: kind.type,
+      title: kind.title,
+      status: kind.status,
+      detail,
+      code,
+      request_id: requestId,
+      ...extra,
+    });
+  }
+
+  send(reply: FastifyReply, code: ProblemCode, detail: string, extra?: Record<string, unknown>): FastifyReply {
+    return reply
+      .code(this.status(code))
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send(this.serialize(code, detail, reply.request.id, extra));
+  }
+}

@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import YAML from 'yaml';
+import type { AdjustableClock, Clock } from './clock.ts';
+import { formatTimestamp } from './clock.ts';
+import { JSON_CONTENT_TYPE } from './problems.ts';
+import type { ServerContext } from './server-context.ts';
+
+// Routes outside the API (and outside the contract): liveness, the Redoc page, the spec itself,
+// and the test clock, a mock-only control in the spirit of Stripe's test clocks.
+
+export const TEST_CLOCK_PATH = '/_herald/test-clock';
+
+export interface SiteOptions {
+  specJsonPath: string;
+  /** generated/openapi.yaml; converted from the JSON bundle when absent. */
+  specYamlPath: string;
+  /** docs/index.html; served as it is at request time, so a regenerated page shows at once. */
+  docsPath: string;
+  /** The clock to move, when the test clock is enabled. */
+  testClock: AdjustableClock | null;
+}
+
+/** Registers the site routes; returns their paths and methods (for 405 answers). */
+export function registerSiteRoutes(app: FastifyInstance, context: ServerContext, options: SiteOptions): Map<string, string[]> {
+  const routes = new Map<string, string[]>();
+  const { problems } = context;
+  const specJson = readFileSync(options.specJsonPath);
+  let specYaml: string | null = null;
+
+  app.get('/health', (_request, reply) => {
+    reply.header('content-type', JSON_CONTENT_TYPE).send(HEALTHY);
+  });
+  routes.set('/health', ['GET']);
+
+  app.get('/', (_request, reply) => {
+    reply.redirect('/docs', 302);
+  });
+  routes.set('/', ['GET']);
+
+  app.get('/docs', async (_request, reply) => {
+    let page: Buffer;
+    try {
+      page = await readFile(options.docsPath);
+    } catch {
+      problems.send(reply, 'not_found', 'The reference page has not been generated yet: run `npm run generate`, then reload.');
+      return reply;
+    }
+    return reply.header('content-type', 'text/html; charset=utf-8').send(page);
+  });
+  routes.set('/docs', ['GET']);
+
+  app.get('/openapi.json', (_request, reply) => {
+    reply.header('content-type', JSON_CONTENT_TYPE).send(specJson);
+  });
+  routes.set('/openapi.json', ['GET']);
+
+  app.get('/openapi.yaml', (_request, reply) => {
+    if (specYaml === null) {
+      specYaml = existsSync(options.specYamlPath)
+        ? readFileSync(options.specYamlPath, 'utf8')
+        : YAML.stringify(context.contract.document, { aliasDuplicateObjects: false });
+    }
+    reply.header('content-type', 'application/yaml; charset=utf-8').send(specYaml);
+  });
+  routes.set('/openapi.yaml', ['GET']);
+
+  const clock = options.testClock;
+  if (clock !== null) {
+    registerTestClock(app, context, clock);
+    routes.set(TEST_CLOCK_PATH, ['GET', 'POST']);
+  }
+  return routes;
+}
+
+const HEALTHY = '{"status":"ok"}';
+
+/** Ten years: enough for any expiry or quota test, small enough to stay a valid date. */
+const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+
+function registerTestClock(app: FastifyInstance, context: ServerContext, clock: AdjustableClock) {
+  const { problems } = context;
+  const state = (c: Clock) => JSON.stringify({ now: formatTimestamp(c.now()) });
+
+  app.get(TEST_CLOCK_PATH, (_request, reply) => {
+    reply.header('content-type', JSON_CONTENT_TYPE).send(state(clock));
+  });
+
+  app.post(TEST_CLOCK_PATH, (request, reply) => {
+    const body = request.body as { advance_seconds?: unknown } | undefined;
+    const seconds = body?.advance_seconds;
+    const keys = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
+    if (
+      typeof seconds !== 'number' ||
+      !Number.isInteger(seconds) ||
+      seconds < 0 ||
+      seconds > MAX_ADVANCE_SECONDS ||
+      keys.length !== 1
+    ) {
+      problems.send(reply, 'validation_failed', `Send {"advance_seconds": N} with a whole number N from 0 to ${MAX_ADVANCE_SECONDS}.`, {
+        errors: [{ location: 'body', pointer: '/advance_seconds', message: `must be an integer from 0 to ${MAX_ADVANCE_SECONDS}` }],
+      });
+      return;
+    }
+    clock.advance(seconds * 1000);
+    context.log.info({ advanceSeconds: seconds, now: formatTimestamp(clock.now()) }, 'test clock advanced');
+    reply.header('content-type', JSON_CONTENT_TYPE).send(state(clock));
+  });
+}

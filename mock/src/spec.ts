@@ -1,0 +1,250 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import type { CredentialForm } from './credentials.ts';
+
+// The bundled spec, read once at start-up, and everything the server derives from it: routes,
+// parameters and body schemas, the scopes each operation needs per credential form, the problem
+// catalogue (type/title/status per code) and the plan limits. Nothing here restates the contract:
+// change the spec and the server follows.
+
+/** A JSON value from the spec document; navigated loosely and checked where it matters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SpecNode = any;
+
+export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
+/**
+ * The hand-written problem schemas. The bundle holds only components something references, and
+ * `MethodNotAllowedProblem` is referenced by no operation (a 405 answers no operation), so its
+ * consts are read from its source file when the bundle lacks them.
+ */
+export const DEFAULT_PROBLEM_SOURCES = fileURLToPath(new URL('../../openapi/components/schemas/problems/', import.meta.url));
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export interface ProblemKind {
+  readonly code: string;
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+}
+
+export interface PlanLimits {
+  readonly name: string;
+  readonly requestsPerMinute: number;
+  readonly monthlyNotificationQuota: number;
+  readonly countedChannels: readonly string[];
+}
+
+export interface Parameter {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  readonly required: boolean;
+  readonly schema: SpecNode;
+}
+
+export interface Operation {
+  readonly operationId: string;
+  /** Upper-case HTTP method. */
+  readonly method: string;
+  /** The spec's path template, e.g. `/api-keys/{key_id}`. */
+  readonly pathTemplate: string;
+  /** The route as served, base path included, e.g. `/v1/api-keys/{key_id}`. */
+  readonly servedPath: string;
+  readonly parameters: readonly Parameter[];
+  readonly requestBody: { readonly required: boolean; readonly schema: SpecNode } | null;
+  /**
+   * For each credential form the operation accepts, the alternative scope sets of its security
+   * requirement (any one set suffices). A form missing from the map is not accepted; `null` means
+   * the operation needs no credential at all.
+   */
+  readonly scopesByForm: ReadonlyMap<CredentialForm, readonly (readonly string[])[]> | null;
+  readonly responses: SpecNode;
+}
+
+export interface Contract {
+  readonly document: SpecNode;
+  /** The path every operation is served under (the servers' URL path, `/v1`). */
+  readonly basePath: string;
+  readonly operations: readonly Operation[];
+  readonly problems: ReadonlyMap<string, ProblemKind>;
+  readonly plans: ReadonlyMap<string, PlanLimits>;
+  /** Every scope, in the spec's order. */
+  readonly scopes: readonly string[];
+  resolve(node: SpecNode): SpecNode;
+}
+
+export function loadContract(path: string = DEFAULT_SPEC_PATH, problemSources: string | null = DEFAULT_PROBLEM_SOURCES): Contract {
+  return deriveContract(JSON.parse(readFileSync(path, 'utf8')), problemSources === null ? {} : readProblemSources(problemSources));
+}
+
+/** Problem schemas from the spec's source folder, by schema name. */
+export function readProblemSources(directory: string): Record<string, SpecNode> {
+  if (!existsSync(directory)) return {};
+  const schemas: Record<string, SpecNode> = {};
+  for (const file of readdirSync(directory)) {
+    if (file.endsWith('Problem.yaml')) schemas[file.slice(0, -'.yaml'.length)] = YAML.parse(readFileSync(join(directory, file), 'utf8'));
+  }
+  return schemas;
+}
+
+export function deriveContract(document: SpecNode, extraProblemSchemas: Record<string, SpecNode> = {}): Contract {
+  const resolve = (node: SpecNode): SpecNode => resolveRef(document, node);
+  const basePath = deriveBasePath(document);
+  const schemes = credentialFormsOfSchemes(document);
+  const operations: Operation[] = [];
+  for (const [pathTemplate, rawPathItem] of Object.entries<SpecNode>(document.paths ?? {})) {
+    const pathItem = resolve(rawPathItem);
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      const parameters = mergeParameters(
+        (pathItem.parameters ?? []).map(resolve),
+        (operation.parameters ?? []).map(resolve),
+      );
+      const body = operation.requestBody ? resolve(operation.requestBody) : null;
+      operations.push({
+        operationId: operation.operationId,
+        method: method.toUpperCase(),
+        pathTemplate,
+        servedPath: basePath + pathTemplate,
+        parameters: parameters.map((p) => ({ name: p.name, in: p.in, required: p.required === true, schema: p.schema })),
+        requestBody: body
+          ? { required: body.required === true, schema: body.content?.['application/json']?.schema ?? {} }
+          : null,
+        scopesByForm: scopesByForm(operation.security ?? document.security ?? [], schemes),
+        responses: operation.responses,
+      });
+    }
+  }
+  return {
+    document,
+    basePath,
+    operations,
+    problems: new Map([...deriveProblems(extraProblemSchemas), ...deriveProblems(document.components?.schemas ?? {})]),
+    plans: derivePlans(document, resolve),
+    scopes: [...(resolve(document.components?.schemas?.Scope)?.enum ?? [])],
+    resolve,
+  };
+}
+
+/** Follows local `$ref`s (`#/...`) until it reaches a node that is not a reference. */
+export function resolveRef(document: SpecNode, node: SpecNode): SpecNode {
+  let current = node;
+  for (let hops = 0; current && typeof current.$ref === 'string'; hops++) {
+    if (hops > 32 || !current.$ref.startsWith('#/')) throw new Error(`cannot resolve ${current.$ref}`);
+    current = pointer(document, current.$ref.slice(1));
+  }
+  return current;
+}
+
+export function pointer(document: SpecNode, jsonPointer: string): SpecNode {
+  let node = document;
+  for (const raw of jsonPointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node?.[token];
+    if (node === undefined) throw new Error(`no ${jsonPointer} in the spec`);
+  }
+  return node;
+}
+
+/** Every server URL of the spec ends in the same path; the reference server serves it there. */
+function deriveBasePath(document: SpecNode): string {
+  const paths = new Set<string>();
+  for (const server of document.servers ?? [{ url: '/' }]) {
+    const url = String(server.url).replace(/\{(\w+)\}/g, (_, name) => server.variables?.[name]?.default ?? name);
+    paths.add(new URL(url, 'http://base.invalid').pathname.replace(/\/$/, ''));
+  }
+  if (paths.size !== 1) throw new Error(`the spec's servers disagree on the base path: ${[...paths].join(', ')}`);
+  return [...paths][0];
+}
+
+function mergeParameters(pathLevel: SpecNode[], operationLevel: SpecNode[]): SpecNode[] {
+  const byKey = new Map<string, SpecNode>();
+  for (const p of [...pathLevel, ...operationLevel]) byKey.set(`${p.in}:${p.name}`, p);
+  return [...byKey.values()];
+}
+
+/** Which credential form each security scheme stands for. */
+function credentialFormsOfSchemes(document: SpecNode): Map<string, CredentialForm> {
+  const forms = new Map<string, CredentialForm>();
+  for (const [name, rawScheme] of Object.entries<SpecNode>(document.components?.securitySchemes ?? {})) {
+    const scheme = resolveRef(document, rawScheme);
+    if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') {
+      forms.set(name, 'authorization-bearer');
+    } else if (scheme.type === 'apiKey' && scheme.in === 'header') {
+      const header = String(scheme.name).toLowerCase();
+      if (header === 'authorization') forms.set(name, 'authorization-apikey');
+      else if (header === 'x-api-key') forms.set(name, 'x-api-key');
+    }
+  }
+  return forms;
+}
+
+function scopesByForm(
+  security: SpecNode[],
+  schemes: Map<string, CredentialForm>,
+): Map<CredentialForm, string[][]> | null {
+  if (security.length === 0) return null;
+  const result = new Map<CredentialForm, string[][]>();
+  for (const requirement of security) {
+    const names = Object.keys(requirement);
+    // A requirement naming several schemes needs several credentials at once; Herald refuses
+    // two credentials, so only single-scheme requirements can ever be met.
+    if (names.length !== 1) continue;
+    const form = schemes.get(names[0]);
+    if (!form) continue;
+    const alternatives = result.get(form) ?? [];
+    alternatives.push([...requirement[names[0]]]);
+    result.set(form, alternatives);
+  }
+  return result;
+}
+
+/**
+ * Each `*Problem` schema pins its `code`, `type`, `title` and `status` with `const`s, either
+ * directly or in one of its `allOf` parts.
+ */
+function deriveProblems(schemas: Record<string, SpecNode>): Map<string, ProblemKind> {
+  const problems = new Map<string, ProblemKind>();
+  for (const [name, schema] of Object.entries<SpecNode>(schemas)) {
+    if (!name.endsWith('Problem')) continue;
+    const consts: Record<string, unknown> = {};
+    for (const part of [schema, ...(schema.allOf ?? [])]) {
+      for (const [property, sub] of Object.entries<SpecNode>(part.properties ?? {})) {
+        if (sub && 'const' in sub) consts[property] = sub.const;
+      }
+    }
+    if (typeof consts.code !== 'string') continue;
+    problems.set(consts.code, {
+      code: consts.code,
+      type: String(consts.type),
+      title: String(consts.title),
+      status: Number(consts.status),
+    });
+  }
+  return problems;
+}
+
+/** The plans are the variants of the `Plan` schema; each pins its figures with `const`s. */
+function derivePlans(document: SpecNode, resolve: (n: SpecNode) => SpecNode): Map<string, PlanLimits> {
+  const plans = new Map<string, PlanLimits>();
+  for (const variant of resolve(document.components?.schemas?.Plan)?.oneOf ?? []) {
+    const properties = resolve(variant).properties;
+    const plan: PlanLimits = {
+      name: properties.name.const,
+      requestsPerMinute: properties.requests_per_minute.const,
+      monthlyNotificationQuota: properties.monthly_notification_quota.const,
+      countedChannels: properties.counted_channels.const,
+    };
+    plans.set(plan.name, plan);
+  }
+  return plans;
+}
+
+export function operationById(contract: Contract, operationId: string): Operation {
+  const operation = contract.operations.find((o) => o.operationId === operationId);
+  if (!operation) throw new Error(`the spec has no operation ${operationId}`);
+  return operation;
+}
