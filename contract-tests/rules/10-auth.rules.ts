@@ -1,0 +1,79 @@
+import { describe } from 'vitest';
+import { checkChallenge, expectProblem, expectSuccess } from '../src/harness/expect.ts';
+import { malformedVariants, unknownWellFormedKey } from '../src/harness/key-material.ts';
+import { scenario } from '../src/harness/scenario.ts';
+import { getSession } from '../src/harness/session.ts';
+
+/**
+ * The auth matrix: every operation that needs a key, each way a credential can be right or
+ * wrong. The operations come from the spec, so a new operation joins the matrix by itself.
+ */
+const contract = getSession().contract;
+
+describe('auth', () => {
+  for (const op of contract.authenticatedOperations) {
+    scenario(['auth.missing-key', 'auth.www-authenticate'], `${op.id}: no credential`, async (s) => {
+      const worker = await s.session.pool().worker(s, 3);
+      const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
+      const reply = await s.send({ ...request, auth: null });
+      expectProblem(s, 'auth.missing-key', reply, 'missing_api_key', `${op.id} without a credential`);
+      checkChallenge(s, reply, false, `${op.id} without a credential`);
+    });
+
+    scenario(['auth.header-forms'], `${op.id}: each header form`, async (s) => {
+      for (const form of contract.credentialForms) {
+        const worker = await s.session.pool().worker(s, 4);
+        const request = await s.session.resources.validRequest(s, op, worker);
+        const reply = await s.send({ ...request, auth: { key: worker, form } });
+        expectSuccess(s, 'auth.header-forms', reply, op, `${op.id} with the key in ${form.header}${form.authScheme ? ` (${form.authScheme})` : ''}`);
+      }
+    });
+
+    scenario(['auth.scheme-case-insensitive'], `${op.id}: scheme names in any case`, async (s) => {
+      for (const form of contract.credentialForms.filter((f) => f.authScheme)) {
+        for (const scheme of [form.authScheme!.toLowerCase(), form.authScheme!.toUpperCase()]) {
+          const worker = await s.session.pool().worker(s, 4);
+          const request = await s.session.resources.validRequest(s, op, worker);
+          const reply = await s.send({ ...request, auth: { key: worker, form, scheme } });
+          expectSuccess(s, 'auth.scheme-case-insensitive', reply, op, `${op.id} with Authorization: ${scheme} <key>`);
+        }
+      }
+    });
+
+    scenario(['auth.malformed-key', 'auth.unknown-key', 'auth.unsupported-scheme', 'auth.www-authenticate'], `${op.id}: keys that do not authenticate`, async (s) => {
+      const worker = await s.session.pool().worker(s, 3);
+      const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
+      const form = contract.credentialForms[0];
+      const wrong = async (rule: Parameters<typeof expectProblem>[1], label: string, auth: NonNullable<typeof request.auth>) => {
+        const reply = await s.send({ ...request, auth });
+        expectProblem(s, rule, reply, 'invalid_api_key', `${op.id} with ${label}`);
+        checkChallenge(s, reply, true, `${op.id} with ${label}`);
+      };
+      for (const variant of malformedVariants(worker, contract.keyFormat)) {
+        await wrong('auth.malformed-key', `a key with ${variant.label}`, { key: variant.value, form });
+      }
+      await wrong('auth.unknown-key', 'a well-formed key that belongs to no one', { key: unknownWellFormedKey(contract.keyFormat), form });
+      await wrong('auth.unsupported-scheme', 'Authorization: Basic <key>', { headers: [['Authorization', `Basic ${worker}`]], presented: [worker] });
+      const schemeOnly = contract.credentialForms.find((f) => f.authScheme)!;
+      await wrong('auth.unsupported-scheme', `Authorization: ${schemeOnly.authScheme} (no key)`, { headers: [['Authorization', schemeOnly.authScheme!]], presented: [] });
+      const bare = contract.credentialForms.find((f) => !f.authScheme);
+      if (bare) await wrong('auth.unsupported-scheme', `an empty ${bare.header}`, { headers: [[bare.header, '']], presented: [] });
+    });
+
+    scenario(['auth.ambiguous-credentials'], `${op.id}: two credentials`, async (s) => {
+      const worker = await s.session.pool().worker(s, 3);
+      const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
+      const headersOf = (form: (typeof contract.credentialForms)[number]): [string, string] => [form.header, form.authScheme ? `${form.authScheme} ${worker}` : worker];
+      const combos: Array<{ label: string; headers: Array<[string, string]> }> = [];
+      const authz = contract.credentialForms.find((f) => f.header.toLowerCase() === 'authorization');
+      const other = contract.credentialForms.find((f) => f.header.toLowerCase() !== 'authorization');
+      if (authz && other) combos.push({ label: `the same key in ${authz.header} and ${other.header}`, headers: [headersOf(authz), headersOf(other)] });
+      if (authz) combos.push({ label: `${authz.header} twice`, headers: [headersOf(authz), headersOf(authz)] });
+      if (other) combos.push({ label: `${other.header} twice`, headers: [headersOf(other), headersOf(other)] });
+      for (const combo of combos) {
+        const reply = await s.send({ ...request, auth: { headers: combo.headers, presented: [worker] } });
+        expectProblem(s, 'auth.ambiguous-credentials', reply, 'ambiguous_credentials', `${op.id} with ${combo.label}`);
+      }
+    });
+  }
+});

@@ -1,0 +1,14 @@
+import { main } from './main.ts';
+import { shapeRedactor } from './redact.ts';
+import { EXIT } from './results.ts';
+
+// Entry point of `npm run contract` and of the `herald-contract` bin.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`herald-contract crashed: ${shapeRedactor.redact((error as Error).stack ?? String(error))}\n`);
+    process.exitCode = EXIT.error;
+  },
+);

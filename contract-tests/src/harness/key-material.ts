@@ -1,0 +1,61 @@
+import { randomInt } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { KeyFormat } from '../spec/contract.ts';
+
+/**
+ * Builds the keys the auth matrix presents: near-misses of a real key and well-formed keys that
+ * belong to no one. The checksum follows the spec's "Key format": CRC-32 (zlib) of prefix and
+ * body in base62 (`0-9A-Za-z`), most significant digit first, left-padded to 6 with `0`.
+ */
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const CHECKSUM_LENGTH = 6;
+
+export function checksumOf(prefixAndBody: string): string {
+  let value = crc32(Buffer.from(prefixAndBody, 'utf8'));
+  let out = '';
+  while (value > 0) {
+    out = BASE62[value % 62] + out;
+    value = Math.floor(value / 62);
+  }
+  return out.padStart(CHECKSUM_LENGTH, '0');
+}
+
+export function withChecksum(prefixAndBody: string): string {
+  return prefixAndBody + checksumOf(prefixAndBody);
+}
+
+function randomBase62(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += BASE62[randomInt(62)];
+  return out;
+}
+
+function bodyLength(format: KeyFormat): number {
+  return format.length - format.environmentPrefixes[0].length - CHECKSUM_LENGTH;
+}
+
+/** A key that passes every offline check (pattern, checksum) and that no one was issued. */
+export function unknownWellFormedKey(format: KeyFormat, environmentPrefix = format.environmentPrefixes[0]): string {
+  return withChecksum(environmentPrefix + randomBase62(bodyLength(format)));
+}
+
+export interface KeyVariant {
+  label: string;
+  value: string;
+}
+
+/** Near-misses of a real key, each broken in one way the spec names. */
+export function malformedVariants(key: string, format: KeyFormat): KeyVariant[] {
+  const prefix = format.environmentPrefixes.find((p) => key.startsWith(p)) ?? format.environmentPrefixes[0];
+  const body = key.slice(prefix.length, prefix.length + bodyLength(format));
+  const last = key.charAt(key.length - 1);
+  const otherLast = BASE62[(BASE62.indexOf(last) + 1) % 62];
+  const foreignPrefix = 'hk_prod_'.length === prefix.length && !format.environmentPrefixes.includes('hk_prod_') ? 'hk_prod_' : `${prefix.slice(0, -2)}x_`;
+  return [
+    { label: 'wrong prefix (checksum recomputed)', value: withChecksum(foreignPrefix + body) },
+    { label: 'one character short', value: key.slice(0, -1) },
+    { label: 'one character too many', value: `${key}0` },
+    { label: 'bad checksum', value: key.slice(0, -1) + otherLast },
+    { label: 'stray character in the body', value: `${prefix}${body.slice(0, 10)}-${body.slice(11)}${key.slice(prefix.length + body.length)}` },
+  ];
+}

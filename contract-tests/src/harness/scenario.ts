@@ -1,0 +1,165 @@
+import { test, type TestContext } from 'vitest';
+import type { CredentialForm } from '../spec/contract.ts';
+import type { Operation } from '../spec/operations.ts';
+import { emptyLedger, type LedgerData, type RenderedExchange } from '../results.ts';
+import type { RuleId } from '../rule-catalogue.ts';
+import type { Exchange } from '../http/http-client.ts';
+import type { Redactor } from '../redact.ts';
+import type { Reply } from './reply.ts';
+import { getSession, type Need, type Session } from './session.ts';
+
+/** A key presented in one of the spec's forms (default: the first), optionally with another scheme word. */
+export interface KeyCredential {
+  key: string;
+  form?: CredentialForm;
+  scheme?: string;
+}
+
+/** Credential headers written out by hand (two credentials, an empty value, another scheme). */
+export interface RawCredential {
+  headers: Array<[string, string]>;
+  presented: string[];
+}
+
+export type Credential = KeyCredential | RawCredential;
+
+export interface SendOptions {
+  /** The documented operation; its responses are then checked against the spec. */
+  op?: Operation;
+  method?: string;
+  path?: string;
+  pathParams?: Record<string, string>;
+  query?: Record<string, string>;
+  auth?: Credential | null;
+  headers?: Array<[string, string]>;
+  idempotencyKey?: string;
+  /** A JSON body, sent as application/json. */
+  json?: unknown;
+  /** A body sent as is, with `contentType`. */
+  rawBody?: string;
+  contentType?: string;
+}
+
+/** Ends a scenario after a rule failure that leaves nothing sensible to check next. */
+export class ScenarioAbort extends Error {
+  override name = 'ScenarioAbort';
+}
+
+/** Thrown at the end of a scenario that recorded failures, so vitest marks it failed too. */
+export class RuleViolation extends Error {
+  override name = 'RuleViolation';
+}
+
+const DETAILED_FAILURES_PER_RULE = 5;
+const BODY_LIMIT = 4000;
+// Generous: without a test clock, grace-period and expiry scenarios wait for real time.
+const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
+
+/**
+ * One scenario (one vitest test): sends requests, records every check under its rule id in a
+ * ledger that travels to the runner in the test's meta.
+ */
+export class Scenario {
+  readonly ledger: LedgerData = emptyLedger();
+
+  constructor(readonly session: Session, readonly name: string, readonly rules: RuleId[], private readonly ctx: TestContext) {}
+
+  get primaryRule(): RuleId {
+    return this.rules[0];
+  }
+
+  enabled(rule: RuleId): boolean {
+    return this.session.ruleEnabled(rule);
+  }
+
+  /** Records one check. Returns whether it held; a rule left out of this run records nothing. */
+  check(rule: RuleId, ok: boolean, message: string, reply?: Reply): boolean {
+    if (!this.enabled(rule)) return ok;
+    if (ok) {
+      this.ledger.passes[rule] = (this.ledger.passes[rule] ?? 0) + 1;
+      return true;
+    }
+    const kept = this.ledger.failures.filter((f) => f.rule === rule).length;
+    if (kept >= DETAILED_FAILURES_PER_RULE) {
+      this.ledger.droppedFailures[rule] = (this.ledger.droppedFailures[rule] ?? 0) + 1;
+    } else {
+      const redactor = this.session.redactor;
+      this.ledger.failures.push({
+        rule,
+        scenario: this.name,
+        message: redactor.redact(message),
+        exchange: reply ? renderExchange(reply.exchange, redactor) : undefined,
+      });
+    }
+    return false;
+  }
+
+  /** A check the rest of the scenario depends on: when it fails, the scenario stops there. */
+  require(rule: RuleId, ok: boolean, message: string, reply?: Reply): asserts ok {
+    if (ok) {
+      this.check(rule, ok, message, reply);
+      return;
+    }
+    if (!this.enabled(rule)) this.skip(`needs ${rule}, which this run leaves out`);
+    this.check(rule, ok, message, reply);
+    throw new ScenarioAbort(message);
+  }
+
+  /** Skips the rest of the scenario; every rule it declares is reported skipped with the reason. */
+  skip(reason: string): never {
+    for (const rule of this.rules) this.ledger.skips.push({ rule, reason });
+    this.ctx.skip(reason);
+    throw new Error('unreachable');
+  }
+
+  send(options: SendOptions): Promise<Reply> {
+    return this.session.send(this, options);
+  }
+}
+
+export function renderExchange(exchange: Exchange, redactor: Redactor): RenderedExchange {
+  const cut = (text: string) => (text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}… (${text.length} bytes)` : text);
+  return redactor.redactDeep({
+    request: {
+      method: exchange.request.method,
+      url: exchange.request.url,
+      headers: exchange.request.headers,
+      body: exchange.request.body === undefined ? undefined : cut(exchange.request.body),
+    },
+    response: exchange.response && { status: exchange.response.status, headers: exchange.response.headers, body: cut(exchange.response.body) },
+    failure: exchange.failure,
+  });
+}
+
+export interface ScenarioOptions {
+  /** Configuration the scenario cannot run without (a second environment's key, the test clock). */
+  needs?: Need[];
+  timeoutMs?: number;
+  /** Runs whatever the profile or --skip say (cleanup). */
+  always?: boolean;
+}
+
+/**
+ * Declares a scenario. Its test is named after its first rule, so vitest's own output (never
+ * shown to users, but handy when debugging) still reads by rule.
+ */
+export function scenario(rules: RuleId[], name: string, body: (s: Scenario) => Promise<void>, options: ScenarioOptions = {}): void {
+  test(`${rules[0]} › ${name}`, async (ctx) => {
+    const session = getSession();
+    const s = new Scenario(session, name, rules, ctx);
+    s.ledger.rules = [...rules];
+    ctx.task.meta.herald = s.ledger;
+    const reason = options.always ? undefined : session.skipReason(rules, options.needs ?? []);
+    if (reason) s.skip(reason);
+    try {
+      await body(s);
+    } catch (error) {
+      if (!(error instanceof ScenarioAbort)) throw error;
+    }
+    const failed = s.ledger.failures.length + Object.values(s.ledger.droppedFailures).reduce((a, b) => a + b, 0);
+    if (failed > 0) {
+      const rulesBroken = [...new Set(s.ledger.failures.map((f) => f.rule))].join(', ');
+      throw new RuleViolation(`${failed} check(s) failed: ${rulesBroken}`);
+    }
+  }, options.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
+}

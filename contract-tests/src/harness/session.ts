@@ -1,0 +1,139 @@
+import { inject } from 'vitest';
+import { HttpClient } from '../http/http-client.ts';
+import { Redactor } from '../redact.ts';
+import { ruleApplies, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
+import type { SuiteConfig } from '../runner/config.ts';
+import { Contract } from '../spec/contract.ts';
+import { TargetClock } from './clock.ts';
+import { KeyPool } from './key-pool.ts';
+import { Reply } from './reply.ts';
+import { checkEveryResponse } from './response-checks.ts';
+import { Resources } from './resources.ts';
+import type { Credential, Scenario, SendOptions } from './scenario.ts';
+import { SecretTracker } from './secret-tracker.ts';
+
+/** What the runner hands to the worker that runs the rules. */
+export interface WorkerConfig extends SuiteConfig {
+  runId: string;
+}
+
+/** Configuration a scenario needs; when absent the scenario is skipped with `reason`. */
+export interface Need {
+  option: keyof SuiteConfig;
+  reason: string;
+}
+
+export const NEEDS = {
+  otherEnvironment: { option: 'otherEnvApiKey', reason: 'HERALD_OTHER_ENV_API_KEY is not set (a full-access key of another environment of the same account)' },
+  readOnlyKey: { option: 'readOnlyApiKey', reason: 'HERALD_READ_ONLY_API_KEY is not set (a key holding only read scopes)' },
+  inactiveAccount: { option: 'inactiveAccountApiKey', reason: 'HERALD_INACTIVE_ACCOUNT_API_KEY is not set (a key of an inactive account)' },
+  nearQuota: { option: 'nearQuotaApiKey', reason: 'HERALD_NEAR_QUOTA_API_KEY is not set (a key of an account close to its monthly quota)' },
+  testClock: { option: 'testClockUrl', reason: 'HERALD_TEST_CLOCK_URL is not set (the check would lock this address out for a minute without a clock to move past it)' },
+} satisfies Record<string, Need>;
+
+/**
+ * Everything the scenarios of one run share inside the vitest worker: the configuration, the
+ * contract read from the spec, the HTTP client, the secrets, the keys the suite created and the
+ * target's clock. Rule files run one after another in one worker, so one session serves them all.
+ */
+export class Session {
+  readonly contract: Contract;
+  readonly http: HttpClient;
+  readonly redactor: Redactor;
+  readonly secrets: SecretTracker;
+  readonly clock: TargetClock;
+  readonly resources: Resources;
+  private readonly pools = new Map<string, KeyPool>();
+
+  constructor(readonly config: WorkerConfig) {
+    this.contract = Contract.load(config.specPath);
+    this.http = new HttpClient(config.baseUrl, config.timeoutMs);
+    const configured = [config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey];
+    this.redactor = new Redactor(configured);
+    this.secrets = new SecretTracker(this.redactor, this.contract.keyFormat, configured);
+    this.clock = new TargetClock(this.http, config.testClockUrl);
+    this.resources = new Resources(this);
+  }
+
+  get stateless(): boolean {
+    return this.config.profile === 'stateless';
+  }
+
+  /** The pool of keys created under a root key (by default HERALD_API_KEY). */
+  pool(root: string = this.config.apiKey): KeyPool {
+    let pool = this.pools.get(root);
+    if (!pool) {
+      pool = new KeyPool(this, root, root === this.config.apiKey ? 'main' : `pool ${this.pools.size + 1}`);
+      this.pools.set(root, pool);
+    }
+    return pool;
+  }
+
+  allPools(): KeyPool[] {
+    return [...this.pools.values()];
+  }
+
+  keyName(purpose: string): string {
+    return `herald-contract ${this.config.runId} ${purpose}`.slice(0, 100);
+  }
+
+  ruleEnabled(rule: RuleId): boolean {
+    return ruleApplies(rule, this.config.profile, this.config.skip);
+  }
+
+  skipReason(rules: RuleId[], needs: Need[]): string | undefined {
+    const notApplied = rules.map((r) => whyNotApplied(r, this.config.profile, this.config.skip));
+    if (notApplied.every((why) => why !== undefined)) return notApplied[0];
+    const missing = needs.find((need) => this.config[need.option] === undefined);
+    return missing?.reason;
+  }
+
+  async send(s: Scenario, options: SendOptions): Promise<Reply> {
+    const { op } = options;
+    const method = options.method ?? op?.method ?? 'GET';
+    let path = options.path ?? op?.pathTemplate ?? '/';
+    for (const [name, value] of Object.entries(options.pathParams ?? {})) path = path.replace(`{${name}}`, encodeURIComponent(value));
+    if (options.query && Object.keys(options.query).length > 0) path += `?${new URLSearchParams(options.query).toString()}`;
+
+    const headers: Array<[string, string]> = [['Accept', 'application/json, application/problem+json']];
+    const presented: string[] = [];
+    if (options.auth) {
+      const credential = credentialHeaders(options.auth, this.contract.credentialForms[0]);
+      headers.push(...credential.headers);
+      presented.push(...credential.presented);
+    }
+    if (options.idempotencyKey !== undefined && this.contract.idempotencyKeyHeader) headers.push([this.contract.idempotencyKeyHeader, options.idempotencyKey]);
+    let body: string | undefined;
+    if (options.rawBody !== undefined) {
+      body = options.rawBody;
+      if (options.contentType) headers.push(['Content-Type', options.contentType]);
+    } else if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers.push(['Content-Type', 'application/json']);
+    }
+    headers.push(...(options.headers ?? []));
+
+    const exchange = await this.http.send({ method, path, headers, body });
+    const reply = new Reply(exchange, op, presented);
+    s.ledger.requests++;
+    for (const key of presented) for (const pool of this.pools.values()) pool.noteUse(key);
+    if (presented.length > 0 && reply.status === 401) s.ledger.failedAuthentications++;
+    checkEveryResponse(s, reply);
+    return reply;
+  }
+}
+
+function credentialHeaders(auth: Credential, defaultForm: Contract['credentialForms'][number]): { headers: Array<[string, string]>; presented: string[] } {
+  if ('headers' in auth) return { headers: auth.headers, presented: auth.presented };
+  const form = auth.form ?? defaultForm;
+  const scheme = auth.scheme ?? form.authScheme;
+  return { headers: [[form.header, scheme ? `${scheme} ${auth.key}` : auth.key]], presented: [auth.key] };
+}
+
+let current: Session | undefined;
+
+/** The session of this worker, created on first use from the configuration the runner provided. */
+export function getSession(): Session {
+  current ??= new Session(inject('herald'));
+  return current;
+}

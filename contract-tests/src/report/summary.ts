@@ -1,0 +1,92 @@
+import { shapeRedactor } from '../redact.ts';
+import type { RenderedExchange, RuleResult, RunResult } from '../results.ts';
+
+const MARK = { pass: '✓', fail: '✗', skip: '-', error: '!' } as const;
+const WORD = { pass: 'pass', fail: 'FAIL', skip: 'skip', error: 'ERROR' } as const;
+
+export interface SummaryOptions {
+  color?: boolean;
+  /** Failures shown in full per rule (the rest are counted). */
+  detailsPerRule?: number;
+}
+
+/** The console report: every rule by group with its outcome, then each failure with its exchange. */
+export function renderSummary(result: RunResult, options: SummaryOptions = {}): string {
+  const paint = painter(options.color ?? false);
+  const perRule = options.detailsPerRule ?? 3;
+  const out: string[] = [];
+  out.push(paint.bold(`Herald conformance suite — ${result.target} (profile ${result.profile})`), '');
+
+  const width = Math.max(...result.rules.map((r) => r.id.length)) + 2;
+  let group = '';
+  for (const rule of result.rules) {
+    if (rule.group !== group) {
+      group = rule.group;
+      out.push(paint.bold(group));
+    }
+    const mark = paint[rule.status](`${MARK[rule.status]} ${WORD[rule.status].padEnd(5)}`);
+    const detail = rule.status === 'skip'
+      ? `skipped: ${rule.skipReasons.join('; ')}`
+      : rule.status === 'error'
+        ? `could not be checked: ${rule.errors.length} error(s)`
+        : `${rule.checks} check${rule.checks === 1 ? '' : 's'}${rule.failed > 0 ? `, ${rule.failed} failed` : ''}`;
+    out.push(`  ${mark} ${rule.id.padEnd(width)}${detail}`);
+  }
+
+  const failing = result.rules.filter((r) => r.status === 'fail');
+  if (failing.length > 0) {
+    out.push('', paint.bold('Failures'));
+    for (const rule of failing) out.push(...renderFailures(rule, perRule, paint));
+  }
+  const errored = result.rules.filter((r) => r.status === 'error');
+  if (result.errors.length > 0 || errored.length > 0) {
+    out.push('', paint.bold('Errors (the runner itself could not check everything; these are not verdicts on the target)'));
+    for (const error of result.errors) out.push(`  ${paint.error('!')} ${error}`);
+    for (const rule of errored) for (const error of rule.errors) out.push(`  ${paint.error('!')} ${rule.id}: ${error}`);
+  }
+
+  const t = result.totals;
+  out.push('');
+  out.push(`${result.rules.length} rules: ${t.rules.pass} passed, ${t.rules.fail} failed, ${t.rules.skip} skipped, ${t.rules.error} errors`);
+  out.push(`${t.checks} checks (${t.failedChecks} failed), ${t.requests} requests, ${t.failedAuthentications} failed authentications, ${(result.durationMs / 1000).toFixed(1)} s`);
+  const verdict = result.exitCode === 0 ? paint.pass('PASS') : result.exitCode === 1 ? paint.fail('FAIL: the target broke the contract') : paint.error('ERROR: the runner could not complete');
+  out.push(`Result: ${verdict} (exit ${result.exitCode})`);
+  return shapeRedactor.redact(out.join('\n'));
+}
+
+function renderFailures(rule: RuleResult, perRule: number, paint: Painter): string[] {
+  const out = ['', `${paint.fail(MARK.fail)} ${paint.bold(rule.id)} — ${rule.title}`];
+  for (const failure of rule.failures.slice(0, perRule)) {
+    out.push(`    ${failure.message}${failure.scenario ? `  [${failure.scenario}]` : ''}`);
+    if (failure.exchange) out.push(...renderExchangeText(failure.exchange).map((line) => `      ${line}`));
+  }
+  const more = rule.failed - Math.min(perRule, rule.failures.length);
+  if (more > 0) out.push(`    … and ${more} more failed check(s) of this rule (see --html or --junit for more)`);
+  return out;
+}
+
+export function renderExchangeText(exchange: RenderedExchange): string[] {
+  const lines = [`→ ${exchange.request.method} ${exchange.request.url}`];
+  for (const [name, value] of exchange.request.headers) lines.push(`  ${name}: ${value}`);
+  if (exchange.request.body !== undefined) lines.push(`  ${oneLine(exchange.request.body)}`);
+  if (exchange.response) {
+    lines.push(`← ${exchange.response.status}`);
+    for (const [name, value] of Object.entries(exchange.response.headers)) lines.push(`  ${name}: ${value}`);
+    if (exchange.response.body !== '') lines.push(`  ${oneLine(exchange.response.body)}`);
+  } else {
+    lines.push(`← no response: ${exchange.failure}`);
+  }
+  return lines;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ');
+  return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
+}
+
+type Painter = ReturnType<typeof painter>;
+
+function painter(color: boolean) {
+  const wrap = (code: string) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  return { pass: wrap('32'), fail: wrap('31'), skip: wrap('90'), error: wrap('35'), bold: wrap('1') };
+}

@@ -1,0 +1,106 @@
+import { EXIT, type RuleResult, type RunResult } from '../results.ts';
+import { RULES, ruleGroup, ruleIds, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
+import type { ScenarioOutcome } from './collector.ts';
+import type { SuiteConfig } from './config.ts';
+
+const DETAILED_FAILURES_PER_RULE = 20;
+
+/**
+ * Turns what the scenarios recorded into one result per rule: `fail` when the target broke it,
+ * `error` when the runner could not check it, `pass` when it was checked and held, `skip` (with
+ * the reasons) when nothing checked it.
+ */
+export function aggregate(
+  scenarios: ScenarioOutcome[],
+  runnerErrors: string[],
+  config: Pick<SuiteConfig, 'baseUrl' | 'profile' | 'skip'>,
+  startedAt: Date,
+  durationMs: number,
+): RunResult {
+  const rules = new Map<string, RuleResult>();
+  for (const id of ruleIds()) {
+    rules.set(id, { id, title: RULES[id].title, group: ruleGroup(id), status: 'skip', checks: 0, passed: 0, failed: 0, failures: [], skipReasons: [], errors: [] });
+  }
+  const rule = (id: string): RuleResult => {
+    let found = rules.get(id);
+    if (!found) {
+      found = { id, title: id, group: ruleGroup(id), status: 'skip', checks: 0, passed: 0, failed: 0, failures: [], skipReasons: [], errors: [] };
+      rules.set(id, found);
+    }
+    return found;
+  };
+
+  let requests = 0;
+  let failedAuthentications = 0;
+  const requestIds = new Map<string, number>();
+  const errors = [...runnerErrors];
+  for (const scenario of scenarios) {
+    const ledger = scenario.ledger;
+    if (!ledger) {
+      if (scenario.crashes.length > 0) errors.push(...scenario.crashes.map((c) => `${scenario.name}: ${c}`));
+      continue;
+    }
+    requests += ledger.requests;
+    failedAuthentications += ledger.failedAuthentications;
+    for (const id of ledger.requestIds) requestIds.set(id, (requestIds.get(id) ?? 0) + 1);
+    for (const [id, count] of Object.entries(ledger.passes)) rule(id).passed += count;
+    for (const failure of ledger.failures) {
+      const r = rule(failure.rule);
+      r.failed++;
+      if (r.failures.length < DETAILED_FAILURES_PER_RULE) r.failures.push(failure);
+    }
+    for (const [id, count] of Object.entries(ledger.droppedFailures)) rule(id).failed += count;
+    for (const skip of ledger.skips) {
+      const r = rule(skip.rule);
+      if (!r.skipReasons.includes(skip.reason)) r.skipReasons.push(skip.reason);
+    }
+    for (const crash of scenario.crashes) {
+      const owner = rule(ledger.rules[0] ?? 'responses.answered');
+      owner.errors.push(`${scenario.name}: ${crash}`);
+    }
+  }
+
+  // Request ids must be distinct across the whole run, so this rule is checked here, over every
+  // id every scenario saw.
+  const distinct = rule('request-id.distinct');
+  if (!whyNotApplied('request-id.distinct', config.profile, config.skip)) {
+    for (const [id, count] of requestIds) {
+      distinct.passed++;
+      if (count > 1) {
+        distinct.failed += count - 1;
+        if (distinct.failures.length < DETAILED_FAILURES_PER_RULE) distinct.failures.push({ rule: distinct.id, message: `${count} responses carried the same request id ${id}` });
+      }
+    }
+  }
+
+  for (const r of rules.values()) {
+    r.checks = r.passed + r.failed;
+    r.status = r.errors.length > 0 ? 'error' : r.failed > 0 ? 'fail' : r.passed > 0 ? 'pass' : 'skip';
+    if (r.status === 'skip' && r.skipReasons.length === 0) {
+      r.skipReasons.push(whyNotApplied(r.id as RuleId, config.profile, config.skip) ?? 'nothing in this run exercised it');
+    }
+  }
+
+  const list = [...rules.values()];
+  const count = (status: RuleResult['status']) => list.filter((r) => r.status === status).length;
+  const checks = list.reduce((n, r) => n + r.checks, 0);
+  const failedChecks = list.reduce((n, r) => n + r.failed, 0);
+  const hasErrors = errors.length > 0 || count('error') > 0;
+  return {
+    target: config.baseUrl,
+    profile: config.profile,
+    startedAt: startedAt.toISOString(),
+    durationMs,
+    rules: list,
+    totals: {
+      checks,
+      passedChecks: checks - failedChecks,
+      failedChecks,
+      rules: { pass: count('pass'), fail: count('fail'), skip: count('skip'), error: count('error') },
+      requests,
+      failedAuthentications,
+    },
+    errors,
+    exitCode: hasErrors ? EXIT.error : failedChecks > 0 ? EXIT.failed : EXIT.ok,
+  };
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node';
+import { HttpClient } from '../http/http-client.ts';
+import { Redactor } from '../redact.ts';
+import { EXIT, type RunResult } from '../results.ts';
+import { Contract } from '../spec/contract.ts';
+import type { WorkerConfig } from '../harness/session.ts';
+import { aggregate } from './aggregate.ts';
+import { Collector } from './collector.ts';
+import type { SuiteConfig } from './config.ts';
+
+const SUITE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Rule files run in name order (`10-auth`, `20-lifecycle`, …): the target's clock is shared. */
+class FileNameOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => basename(a.moduleId).localeCompare(basename(b.moduleId)));
+  }
+}
+
+/** A problem of the runner or its configuration, not of the target. */
+export class RunnerError extends Error {
+  override name = 'RunnerError';
+}
+
+/**
+ * Runs the conformance suite against one target and returns the result per rule. Vitest is the
+ * engine, driven through its Node API with this file's settings only (no config file is read):
+ * one worker, files in order, no isolation between them so that one session (keys, secrets,
+ * clock) serves the whole run, and a silent collector as the only reporter.
+ */
+export async function runSuite(config: SuiteConfig): Promise<RunResult> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const errors: string[] = [];
+  const redactor = new Redactor([config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey]);
+  const finish = (scenarios: Collector['scenarios']) => {
+    const result = aggregate(scenarios, errors.map((e) => redactor.redact(e)), config, startedAt, Math.round(performance.now() - started));
+    return result;
+  };
+
+  try {
+    await preflight(config);
+  } catch (error) {
+    errors.push(error instanceof RunnerError ? error.message : `preflight crashed: ${(error as Error).stack ?? error}`);
+    return finish([]);
+  }
+
+  const collector = new Collector();
+  const workerConfig: WorkerConfig = { ...config, runId: randomBytes(4).toString('hex') };
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    const vitest = await createVitest('test', {
+      config: false,
+      root: SUITE_ROOT,
+      dir: SUITE_ROOT,
+      include: ['rules/**/*.rules.ts'],
+      watch: false,
+      reporters: [collector],
+      provide: { herald: workerConfig },
+      pool: 'threads',
+      maxWorkers: 1,
+      isolate: false,
+      fileParallelism: false,
+      sequence: { sequencer: FileNameOrder },
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      passWithNoTests: false,
+      silent: true,
+    }, { logLevel: 'silent', clearScreen: false }, { stdout: silent, stderr: silent });
+    try {
+      await vitest.start();
+    } finally {
+      await vitest.close();
+    }
+  } catch (error) {
+    errors.push(`the test engine failed: ${(error as Error).stack ?? error}`);
+  }
+  errors.push(...collector.errors);
+  return finish(collector.scenarios);
+}
+
+/**
+ * Before any rule runs: the spec loads, the target answers, and HERALD_API_KEY is accepted in at least one form. Anything else is the runner's
+ * problem (exit 2), not a rule the target broke.
+ */
+async function preflight(config: SuiteConfig): Promise<void> {
+  let contract: Contract;
+  try {
+    contract = Contract.load(config.specPath);
+  } catch (error) {
+    throw new RunnerError(`Cannot read the spec${config.specPath ? ` ${config.specPath}` : ''}: ${(error as Error).message}`);
+  }
+  const probe = contract.operations.find((op) => op.method === 'GET' && op.securitySchemes.length > 0 && op.requiredScopes.length === 0 && !op.parameters.some((p) => p.required));
+  if (!probe) return;
+  const http = new HttpClient(config.baseUrl, config.timeoutMs);
+  try {
+    const answers: string[] = [];
+    for (const form of contract.credentialForms) {
+      const value = form.authScheme ? `${form.authScheme} ${config.apiKey}` : config.apiKey;
+      const exchange = await http.send({ method: 'GET', path: probe.pathTemplate, headers: [[form.header, value]] });
+      if (!exchange.response) throw new RunnerError(`Cannot reach the target at ${config.baseUrl}: ${exchange.failure}`);
+      if (exchange.response.status < 300) return;
+      answers.push(`${form.scheme}: ${exchange.response.status}`);
+    }
+    throw new RunnerError(`HERALD_API_KEY is not accepted by ${config.baseUrl}${probe.pathTemplate} in any form (${answers.join(', ')}). Check the key and the base URL.`);
+  } finally {
+    http.close();
+  }
+}
+
+export { EXIT };
