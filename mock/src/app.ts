@@ -17,7 +17,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import { registerSiteRoutes } from './site-routes.ts';
-import { DEFAULT_SPEC_PATH, loadContract, type Contract, type Operation } from './spec.ts';
+import { DEFAULT_SPEC_PATH, loadContract, pathPattern, type Contract, type Operation } from './spec.ts';
 import { InMemoryStore, type Store } from './store.ts';
 
 // Builds the reference server: a fastify app whose API routes, validation, problem documents,
@@ -161,7 +161,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     registerOperation(app, context, requestCompiler, operation, handler);
   }
   for (const [template, operations] of groupByPath(contract.operations)) {
-    knownPaths.push({ pattern: templatePattern(template), methods: operations.map((o) => o.method) });
+    knownPaths.push({ pattern: pathPattern(template), methods: operations.map((o) => o.method) });
   }
 
   const testClock = options.testClock !== false && isAdjustable(clock) ? clock : null;
@@ -171,7 +171,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     docsPath: options.docsPath ?? `${REPO_ROOT}docs/index.html`,
     testClock,
   });
-  for (const [path, methods] of siteRoutes) knownPaths.push({ pattern: templatePattern(path), methods });
+  for (const [path, methods] of siteRoutes) knownPaths.push({ pattern: pathPattern(path), methods });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0];
@@ -322,14 +322,6 @@ function groupByPath(operations: readonly Operation[]): Map<string, Operation[]>
   return groups;
 }
 
-/** `/v1/api-keys/{key_id}` → a pattern matching any single segment for each parameter. */
-function templatePattern(template: string): RegExp {
-  const escaped = template
-    .split(/\{[^}]+\}/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${escaped}$`);
-}
 
 function validScale(scale: number): number {
   if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError('the rate-limit scale must be a positive number');

@@ -248,3 +248,12 @@ export function operationById(contract: Contract, operationId: string): Operatio
   if (!operation) throw new Error(`the spec has no operation ${operationId}`);
   return operation;
 }
+
+/** `/v1/api-keys/{key_id}` → a pattern matching any single path segment for each parameter. */
+export function pathPattern(template: string): RegExp {
+  const escaped = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
