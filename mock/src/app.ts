@@ -237,7 +237,12 @@ function registerOperation(
         else parseJson(request, body as string, done);
       });
     } else {
-      scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      // Read and drop the body: leaving it unread would leave its bytes on a kept-alive connection.
+      scope.addContentTypeParser('*', (_request, payload, done) => {
+        payload.on('error', () => done(null, undefined));
+        payload.on('end', () => done(null, undefined));
+        payload.resume();
+      });
     }
     scope.route(route);
   });

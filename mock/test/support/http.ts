@@ -52,6 +52,10 @@ export function rawCall(
   localAddress?: string,
 ): Promise<CallResult> {
   const url = new URL(origin);
+  // Node sends a DELETE body without any framing unless told its length.
+  if (body !== undefined && !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))) {
+    headers = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+  }
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       { host: url.hostname, port: url.port, method, path, headers, localAddress, agent: false },
