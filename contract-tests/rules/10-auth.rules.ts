@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { checkChallenge, expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { malformedVariants, unknownWellFormedKey } from '../src/harness/key-material.ts';
-import { scenario } from '../src/harness/scenario.ts';
+import { scenario, type Scenario } from '../src/harness/scenario.ts';
 import { getSession } from '../src/harness/session.ts';
 
 /**
@@ -12,7 +12,7 @@ const contract = getSession().contract;
 
 describe('auth', () => {
   for (const op of contract.authenticatedOperations) {
-    scenario(['auth.missing-key', 'auth.www-authenticate'], `${op.id}: no credential`, async (s) => {
+    scenario(['auth.missing-key', 'auth.www-authenticate'], `${op.id}: no credential`, async (s: Scenario) => {
       const worker = await s.session.pool().worker(s, 3);
       const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
       const reply = await s.send({ ...request, auth: null });
@@ -20,7 +20,7 @@ describe('auth', () => {
       checkChallenge(s, reply, false, `${op.id} without a credential`);
     });
 
-    scenario(['auth.header-forms'], `${op.id}: each header form`, async (s) => {
+    scenario(['auth.header-forms'], `${op.id}: each header form`, async (s: Scenario) => {
       for (const form of contract.credentialForms) {
         const worker = await s.session.pool().worker(s, 4);
         const request = await s.session.resources.validRequest(s, op, worker);
@@ -29,7 +29,7 @@ describe('auth', () => {
       }
     });
 
-    scenario(['auth.scheme-case-insensitive'], `${op.id}: scheme names in any case`, async (s) => {
+    scenario(['auth.scheme-case-insensitive'], `${op.id}: scheme names in any case`, async (s: Scenario) => {
       for (const form of contract.credentialForms.filter((f) => f.authScheme)) {
         for (const scheme of [form.authScheme!.toLowerCase(), form.authScheme!.toUpperCase()]) {
           const worker = await s.session.pool().worker(s, 4);
@@ -40,7 +40,7 @@ describe('auth', () => {
       }
     });
 
-    scenario(['auth.malformed-key', 'auth.unknown-key', 'auth.unsupported-scheme', 'auth.www-authenticate'], `${op.id}: keys that do not authenticate`, async (s) => {
+    scenario(['auth.malformed-key', 'auth.unknown-key', 'auth.unsupported-scheme', 'auth.www-authenticate'], `${op.id}: keys that do not authenticate`, async (s: Scenario) => {
       const worker = await s.session.pool().worker(s, 3);
       const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
       const form = contract.credentialForms[0];
@@ -60,7 +60,7 @@ describe('auth', () => {
       if (bare) await wrong('auth.unsupported-scheme', `an empty ${bare.header}`, { headers: [[bare.header, '']], presented: [] });
     });
 
-    scenario(['auth.ambiguous-credentials'], `${op.id}: two credentials`, async (s) => {
+    scenario(['auth.ambiguous-credentials'], `${op.id}: two credentials`, async (s: Scenario) => {
       const worker = await s.session.pool().worker(s, 3);
       const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
       const headersOf = (form: (typeof contract.credentialForms)[number]): [string, string] => [form.header, form.authScheme ? `${form.authScheme} ${worker}` : worker];

@@ -66,15 +66,24 @@ export class KeyPool {
     const data = reply.data<Record<string, unknown>>();
     s.require(options.rule ?? 'lifecycle.create', reply.status === op.successStatus && typeof data?.secret === 'string' && typeof data?.id === 'string',
       `creating a key with ${JSON.stringify(options.body)} answered ${reply.summary}, not ${op.successStatus} with an id and a secret`, reply);
+    // The session adopted the key when the response went by.
+    const key = this.session.issuedKey(data!.id as string);
+    if (!key) throw new Error(`The key ${String(data!.id)} was created but not adopted by any pool`);
+    return key;
+  }
+
+  /** Takes charge of a key a response just issued (whoever asked for it). */
+  adopt(reply: Reply, creator: string): IssuedKey {
+    const data = reply.data<Record<string, unknown>>()!;
     if (this.limit === undefined) this.limit = readRateLimit(reply, this.session.contract.headers).limit;
     const key: IssuedKey = {
-      id: data!.id as string,
-      secret: data!.secret as string,
-      prefix: String(data!.prefix),
-      name: String(data!.name),
-      scopes: (data!.scopes ?? []) as string[],
-      expiresAt: (data!.expires_at ?? null) as string | null,
-      creator: options.creator,
+      id: data.id as string,
+      secret: data.secret as string,
+      prefix: String(data.prefix),
+      name: String(data.name),
+      scopes: (data.scopes ?? []) as string[],
+      expiresAt: (data.expires_at ?? null) as string | null,
+      creator,
       revoked: false,
       worker: false,
       used: 0,
@@ -84,6 +93,14 @@ export class KeyPool {
     this.keys.push(key);
     this.bySecret.set(key.secret, key);
     return key;
+  }
+
+  knows(id: string): boolean {
+    return this.keys.some((k) => k.id === id);
+  }
+
+  find(id: string): IssuedKey | undefined {
+    return this.keys.find((k) => k.id === id);
   }
 
   /** Counts a request made with one of this pool's keys toward its budget. */

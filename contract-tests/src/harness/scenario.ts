@@ -112,6 +112,11 @@ export class Scenario {
     throw new Error('unreachable');
   }
 
+  /** Leaves one rule unchecked by this scenario, with the reason, and carries on with the rest. */
+  skipRule(rule: RuleId, reason: string): void {
+    this.ledger.skips.push({ rule, reason });
+  }
+
   send(options: SendOptions): Promise<Reply> {
     return this.session.send(this, options);
   }

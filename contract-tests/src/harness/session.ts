@@ -5,7 +5,7 @@ import { ruleApplies, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
 import type { SuiteConfig } from '../runner/config.ts';
 import { Contract } from '../spec/contract.ts';
 import { TargetClock } from './clock.ts';
-import { KeyPool } from './key-pool.ts';
+import { KeyPool, type IssuedKey } from './key-pool.ts';
 import { Reply } from './reply.ts';
 import { checkEveryResponse } from './response-checks.ts';
 import { Resources } from './resources.ts';
@@ -69,6 +69,19 @@ export class Session {
     return pool;
   }
 
+  issuedKey(id: string): IssuedKey | undefined {
+    for (const pool of this.pools.values()) {
+      const key = pool.find(id);
+      if (key) return key;
+    }
+    return undefined;
+  }
+
+  /** The pool a key belongs to (as root, worker or created key). */
+  poolOf(secret: string): KeyPool | undefined {
+    return this.allPools().find((p) => p.owns(secret) || p.root === secret);
+  }
+
   allPools(): KeyPool[] {
     return [...this.pools.values()];
   }
@@ -119,7 +132,26 @@ export class Session {
     for (const key of presented) for (const pool of this.pools.values()) pool.noteUse(key);
     if (presented.length > 0 && reply.status === 401) s.ledger.failedAuthentications++;
     checkEveryResponse(s, reply);
+    this.followIssuedKeys(reply);
     return reply;
+  }
+
+  /**
+   * A success that carries a key id and a secret issued a key (create) or a new secret
+   * (regenerate): follow it, so that budgets stay right and cleanup revokes what was created.
+   */
+  private followIssuedKeys(reply: Reply): void {
+    if (reply.status < 200 || reply.status >= 300) return;
+    const data = reply.data<{ id?: unknown; secret?: unknown }>();
+    if (typeof data?.id !== 'string' || typeof data.secret !== 'string') return;
+    const owner = this.allPools().find((pool) => pool.knows(data.id as string));
+    if (owner) owner.replaceSecret(data.id, data.secret);
+    else if (!reply.op?.parameters.some((p) => p.in === 'path')) {
+      // Only a creation adopts: a new secret for a key the suite did not create is not its to revoke.
+      const creator = reply.presented[0];
+      const pool = this.allPools().find((p) => p.owns(creator) || p.root === creator) ?? this.pool();
+      pool.adopt(reply, creator);
+    }
   }
 }
 
