@@ -8,7 +8,8 @@ import type { SpecNode } from './spec.ts';
 // operations, parameters and headers refer into it. Two adaptations, neither of which changes
 // what a schema accepts: `$ref`s to `#/components/schemas/X` are pointed at that resource, and
 // `discriminator.mapping` is dropped (ajv's discriminator support rejects `mapping`; the `oneOf`
-// branches pin the tag with `const`, which is all ajv needs to pick the branch).
+// branches pin the tag with `const`, which is all ajv needs to pick the branch, and lets it report
+// the errors of that branch alone).
 
 const COMPONENTS_ID = 'https://herald.invalid/components';
 const COMPONENT_REF = '#/components/schemas/';
@@ -61,6 +62,9 @@ function adapt(node: SpecNode): SpecNode {
       out.$ref = `${COMPONENTS_ID}#/$defs/${value.slice(COMPONENT_REF.length)}`;
     } else if (key === 'discriminator' && value && typeof value === 'object') {
       out.discriminator = { propertyName: value.propertyName };
+      // A discriminator only makes sense on objects, and ajv skips the whole `oneOf` for anything
+      // else; saying `type: object` keeps plain JSON Schema's answer (null, arrays, … fail).
+      out.type ??= 'object';
     } else if (key === 'examples' || key === 'example' || key === 'const' || key === 'enum' || key === 'default') {
       out[key] = value; // literal data, not schema
     } else {
