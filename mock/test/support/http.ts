@@ -103,7 +103,8 @@ export function client(server: Pick<ReferenceServer, 'origin'>) {
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     Object.assign(headers, options.headers);
-    const url = path.startsWith('/v1') || path.startsWith('/_') || !path.startsWith('/') ? path : `/v1${path}`;
+    // API paths may be given without the base path; the site's own routes are left alone.
+    const url = /^\/(v\d|_herald|health|docs|openapi)/.test(path) || !path.startsWith('/') ? path : `/v1${path}`;
     const result = await rawCall(server.origin, method, url, headers, body, options.localAddress);
     if (!options.unchecked) expectConforms(method, url, result);
     const secret = result.json?.data?.secret;

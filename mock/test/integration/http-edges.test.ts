@@ -1,0 +1,212 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { startReferenceServer } from '../../src/testing.ts';
+import { DEFAULT_SPEC_PATH } from '../../src/spec.ts';
+import { client, validator } from '../support/http.ts';
+import { useServer } from '../support/server.ts';
+
+const ctx = useServer({ manualClock: true });
+const full = () => ctx.server.keys.HERALD_API_KEY;
+
+/** Sends bytes as they are and returns the raw answer (for requests no HTTP client would send). */
+function rawExchange(origin: string, bytes: string): Promise<string> {
+  const url = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
+    let out = '';
+    socket.on('data', (d) => (out += d));
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+  });
+}
+
+function parseRaw(raw: string) {
+  const [head, ...rest] = raw.split('\r\n\r\n');
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  return { status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
+}
+
+describe('answers outside the operations', () => {
+  it('answers unknown routes with 404 not_found, without asking for a key', async () => {
+    for (const path of ['/v1/nope', '/v1/ping/', '/v2/ping', '/v1/api-keys/key_AAAAAAAAAAAAAAAAAAAAAAAA/extra', '/v1/%2e%2e/ping', '/v1//ping']) {
+      const res = await ctx.call('GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.json.code).toBe('not_found');
+    }
+  });
+
+  it('answers a wrong method with 405 and Allow', async () => {
+    const cases: [string, string, string][] = [
+      ['DELETE', '/v1/ping', 'GET'],
+      ['PUT', '/v1/api-keys', 'GET, POST'],
+      ['PATCH', '/v1/api-keys/key_AAAAAAAAAAAAAAAAAAAAAAAA', 'GET, DELETE'],
+      ['HEAD', '/v1/ping', 'GET'],
+      ['OPTIONS', '/v1/notifications', 'POST'],
+      ['GET', '/v1/api-keys/key_AAAAAAAAAAAAAAAAAAAAAAAA/regenerate', 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await ctx.call(method, path, { key: full() });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.header('allow')).toBe(allow);
+      if (method !== 'HEAD') expect(res.json.code).toBe('method_not_allowed');
+    }
+  });
+
+  it('answers a URL with broken percent-encoding with 400', async () => {
+    const res = await ctx.call('GET', '/v1/api-keys/%zz', { key: full() });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('validation_failed');
+  });
+});
+
+describe('bodies', () => {
+  it('refuses bad JSON with validation_failed, after authentication (rate-limit headers present)', async () => {
+    for (const body of ['{not json', '{"name": "x",}', '', '{"__proto__": {"x": 1}}']) {
+      const res = await ctx.call('POST', '/api-keys', { key: full(), body, contentType: 'application/json' });
+      expect(res.status, body).toBe(400);
+      expect(res.json.code).toBe('validation_failed');
+      expect(res.json.errors[0].location).toBe('body');
+      expect(res.header('x-ratelimit-limit')).toBeDefined();
+    }
+  });
+
+  it('refuses a non-JSON content type with 415', async () => {
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x', 'application/jsonx', ';;;']) {
+      const res = await ctx.call('POST', '/notifications', { key: full(), body: 'channel=email', contentType });
+      expect(res.status, contentType).toBe(415);
+      expect(res.json.code).toBe('unsupported_media_type');
+    }
+    const none = await ctx.call('POST', '/api-keys', { key: full(), body: '{}' });
+    expect(none.status).toBe(415);
+  });
+
+  it('accepts JSON with a charset parameter and any case', async () => {
+    for (const contentType of ['application/json; charset=utf-8', 'Application/JSON']) {
+      const res = await ctx.call('POST', '/api-keys', { key: full(), body: '{"name":"ct"}', contentType });
+      expect(res.status, contentType).toBe(201);
+    }
+  });
+
+  it('refuses bodies over 16 KiB with 413 and accepts 16 KiB', async () => {
+    const json = (size: number) => {
+      const base = { channel: 'webhook', url: 'https://hooks.example.com/x', payload: { pad: '' } };
+      const padding = size - JSON.stringify(base).length;
+      return JSON.stringify({ ...base, payload: { pad: 'x'.repeat(padding) } });
+    };
+    expect(json(16 * 1024).length).toBe(16 * 1024);
+    const ok = await ctx.call('POST', '/notifications', { key: full(), body: json(16 * 1024), contentType: 'application/json' });
+    expect(ok.status).toBe(202);
+    const tooBig = await ctx.call('POST', '/notifications', { key: full(), body: json(16 * 1024 + 1), contentType: 'application/json' });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.json.code).toBe('payload_too_large');
+    const huge = await ctx.call('POST', '/api-keys', { key: full(), body: 'x'.repeat(1_000_000), contentType: 'application/json' });
+    expect(huge.status).toBe(413);
+  });
+
+  it('answers a body that does not match its Content-Length with 400', async () => {
+    const raw = await rawExchange(
+      ctx.server.origin,
+      `POST /v1/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${full()}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+    );
+    const res = parseRaw(raw);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('malformed HTTP', () => {
+  it('answers oversized headers and garbage with a problem document, and stays healthy', async () => {
+    const oversized = parseRaw(await rawExchange(ctx.server.origin, `GET /v1/ping HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const garbage = parseRaw(await rawExchange(ctx.server.origin, 'NOT A REQUEST\r\n\r\n'));
+    for (const res of [oversized, garbage]) {
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.headers['x-request-id']).toMatch(/^req_[0-9A-Za-z]{24}$/);
+      const problem = JSON.parse(res.body);
+      expect(problem.code).toBe('validation_failed');
+      expect(validator.violations({ method: 'GET', url: '/v1/ping', status: 400, header: (n) => res.headers[n.toLowerCase()], body: res.body })).toEqual([]);
+    }
+    expect((await ctx.call('GET', '/health', { unchecked: true })).status).toBe(200);
+  });
+});
+
+describe('every response', () => {
+  it('carries a fresh X-Request-Id and a Date from the server clock', async () => {
+    const ids = new Set<string>();
+    for (const [method, path] of [['GET', '/v1/ping'], ['GET', '/v1/nope'], ['DELETE', '/v1/ping'], ['GET', '/health']]) {
+      const res = await ctx.call(method, path, { key: full(), unchecked: path === '/health' });
+      ids.add(res.header('x-request-id')!);
+      expect(Date.parse(res.header('date')!)).toBe(Math.floor(ctx.server.clock.now() / 1000) * 1000);
+    }
+    expect(ids.size).toBe(4);
+  });
+});
+
+describe('the site around the API', () => {
+  it('serves /health without a key', async () => {
+    const res = await ctx.call('GET', '/health', { unchecked: true });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: 'ok' });
+  });
+
+  it('serves the bundled spec as JSON and YAML', async () => {
+    const json = await ctx.call('GET', '/openapi.json', { unchecked: true });
+    expect(json.status).toBe(200);
+    expect(json.json).toEqual(JSON.parse(readFileSync(DEFAULT_SPEC_PATH, 'utf8')));
+    const yaml = await ctx.call('GET', '/openapi.yaml', { unchecked: true });
+    expect(yaml.status).toBe(200);
+    expect(yaml.header('content-type')).toMatch(/^application\/yaml/);
+    expect(YAML.parse(yaml.text)).toEqual(json.json);
+  });
+
+  it('serves the docs page when it has been generated, and says how to make it otherwise', async () => {
+    const docsPath = new URL('../../../docs/index.html', import.meta.url);
+    const res = await ctx.call('GET', '/docs', { unchecked: true });
+    if (existsSync(docsPath)) {
+      expect(res.status).toBe(200);
+      expect(res.header('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toBe(readFileSync(docsPath, 'utf8'));
+    }
+    const other = await startReferenceServer({ server: { docsPath: '/nonexistent/index.html' } });
+    try {
+      const missing = await client(other)('GET', '/docs', { unchecked: true });
+      expect(missing.status).toBe(404);
+      expect(missing.json.detail).toContain('npm run generate');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('the test clock', () => {
+  it('shows and moves the server clock; everything time-based follows it', async () => {
+    const before = await ctx.call('GET', '/_herald/test-clock', { unchecked: true });
+    expect(Date.parse(before.json.now)).toBe(ctx.server.clock.now());
+    const moved = await ctx.call('POST', '/_herald/test-clock', { json: { advance_seconds: 3600 }, unchecked: true });
+    expect(moved.status).toBe(200);
+    expect(Date.parse(moved.json.now) - Date.parse(before.json.now)).toBe(3600_000);
+    const ping = await ctx.call('GET', '/ping', { key: full() });
+    expect(Date.parse(ping.header('date')!)).toBe(Math.floor(Date.parse(moved.json.now) / 1000) * 1000);
+  });
+
+  it('refuses anything but a whole, non-negative number of seconds', async () => {
+    for (const body of [{ advance_seconds: -1 }, { advance_seconds: 1.5 }, { advance_seconds: '10' }, {}, { advance_seconds: 1, x: 1 }, []]) {
+      const res = await ctx.call('POST', '/_herald/test-clock', { json: body, unchecked: true });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.json.code).toBe('validation_failed');
+    }
+  });
+
+  it('is absent when disabled', async () => {
+    const other = await startReferenceServer({ server: { testClock: false } });
+    try {
+      const res = await client(other)('GET', '/_herald/test-clock', { unchecked: true });
+      expect(res.status).toBe(404);
+      expect(other.env.HERALD_TEST_CLOCK_URL).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+});
