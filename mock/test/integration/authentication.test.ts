@@ -11,7 +11,7 @@ const INVALID_TOKEN_CHALLENGE = 'ApiKey realm="herald", error="invalid_token", B
 describe('the three header forms', () => {
   it('accepts a key in each form, with the scheme name in any case', async () => {
     const key = ctx.server.keys.HERALD_API_KEY;
-    const headers = [
+    const headers: Record<string, string>[] = [
       { authorization: `ApiKey ${key}` },
       { authorization: `apikey ${key}` },
       { authorization: `APIKEY ${key}` },
