@@ -1,0 +1,61 @@
+import { describe } from 'vitest';
+import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
+import { unknownWellFormedKey } from '../src/harness/key-material.ts';
+import { ping } from '../src/harness/key-operations.ts';
+import { rateLimitInconsistencies, readRateLimit } from '../src/harness/rate-limit-headers.ts';
+import type { Reply } from '../src/harness/reply.ts';
+import { scenario, type Scenario } from '../src/harness/scenario.ts';
+import { getSession, NEEDS } from '../src/harness/session.ts';
+
+/**
+ * Brute force: failed authentications from one address are throttled. The check locks this
+ * address out, so it runs only with the target's test clock (to move past the lock-out
+ * afterwards) and last but for cleanup.
+ */
+const contract = getSession().contract;
+const names = contract.headers;
+const CONCURRENCY = 16;
+
+describe('throttle', () => {
+  scenario(['throttle.failed-auth'], 'failed authentications from one address', async (s: Scenario) => {
+    const clock = s.session.clock;
+    const worker = await s.session.pool().worker(s, 4);
+    // Start a fresh window, so the count of failures below is the whole count.
+    await clock.advance(61);
+    let failures = 0;
+    let throttled: Reply | undefined;
+    try {
+      const budget = s.session.config.maxBurst;
+      while (!throttled && failures < budget) {
+        const batch = Math.min(CONCURRENCY, budget - failures);
+        const replies = await Promise.all(Array.from({ length: batch }, () => ping(s, unknownWellFormedKey(contract.keyFormat))));
+        for (const reply of replies) {
+          if (reply.status === 401) failures++;
+          else if (!throttled) throttled = reply;
+        }
+      }
+      s.require('throttle.failed-auth', throttled !== undefined,
+        `${failures} failed authentications from one address within a minute were never throttled (the suite stops at --max-burst ${budget}; raise it if the deployment's limit is higher)`);
+      if (!expectProblem(s, 'throttle.failed-auth', throttled, 'authentication_throttled', `after ${failures} failed authentications`)) return;
+      const reading = readRateLimit(throttled, names);
+      const retryAfter = Number(throttled.header(names.retryAfter));
+      s.check('throttle.failed-auth', Number.isInteger(retryAfter) && retryAfter >= 1,
+        `the throttle should say Retry-After ≥ 1, got ${JSON.stringify(throttled.header(names.retryAfter))}`, throttled);
+      s.check('throttle.failed-auth', reading.policy?.name === 'failed-auth' && reading.state?.name === 'failed-auth' && reading.state?.r === 0 && reading.remaining === 0,
+        `the throttle's rate-limit headers should describe the "failed-auth" policy with nothing remaining; got ${names.rateLimitPolicy} ${JSON.stringify(throttled.header(names.rateLimitPolicy))}, ${names.rateLimit} ${JSON.stringify(throttled.header(names.rateLimit))}`, throttled);
+      s.check('throttle.failed-auth', reading.policy?.q === failures,
+        `the policy allows q=${reading.policy?.q} failures a window, but the throttle began after ${failures}`, throttled);
+      const problems = rateLimitInconsistencies(reading);
+      s.check('rate-limit.headers-consistent', problems.length === 0, `the throttle's rate-limit headers: ${problems.join('; ')}`, throttled);
+
+      const valid = await ping(s, worker);
+      expectProblem(s, 'throttle.failed-auth', valid, 'authentication_throttled', 'a valid key from the throttled address');
+      const none = await s.send({ op: contract.operation('ping'), auth: null });
+      expectProblem(s, 'throttle.failed-auth', none, 'missing_api_key', 'a request without a credential from the throttled address (only credentials are throttled)');
+    } finally {
+      // Whatever happened, leave the address free for the rest of the run and the next one.
+      await clock.advance(61);
+    }
+    expectSuccess(s, 'throttle.failed-auth', await ping(s, worker), contract.operation('ping'), 'a valid key once the throttle window has passed');
+  }, { needs: [NEEDS.testClock] });
+});
