@@ -4,8 +4,8 @@ import { regenerateApiKey } from '../sdk/index.ts';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
-  // The SDK asks once per security scheme the operation accepts: answer for exactly one.
-  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+  // Called once per security scheme of the operation: answer for one only.
+  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
 });
 
 const { data, error, response } = await regenerateApiKey({

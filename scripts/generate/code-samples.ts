@@ -46,7 +46,7 @@ export function codeSamplesFor(document: JsonObject, operation: Operation): Code
   const schemes = ((document.components as JsonObject | undefined)?.securitySchemes ?? {}) as SecuritySchemes;
   return [
     { suffix: '.curl.sh', lang: 'Shell', label: 'curl', source: curlSample(request, schemes) },
-    { suffix: '.openapi-fetch.ts', lang: 'TypeScript', label: 'openapi-fetch (client/)', source: openapiFetchSample(request) },
+    { suffix: '.openapi-fetch.ts', lang: 'TypeScript', label: 'openapi-fetch', source: openapiFetchSample(request) },
     { suffix: '.hey-api.ts', lang: 'TypeScript', label: 'hey-api SDK', source: heyApiSample(request) },
   ];
 }
@@ -199,8 +199,8 @@ function heyApiSample(request: SampleRequest): string {
     '',
     'client.setConfig({',
     `  baseUrl: ${baseUrlExpression(request)},`,
-    '  // The SDK asks once per security scheme the operation accepts: answer for exactly one.',
-    `  auth: (scheme) => (scheme.type === 'http' && scheme.scheme === 'bearer' ? process.env.${API_KEY_ENV} : undefined),`,
+    '  // Called once per security scheme of the operation: answer for one only.',
+    `  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.${API_KEY_ENV} : undefined),`,
     '});',
     '',
     `const ${destructured(request)} = await ${call};`,
