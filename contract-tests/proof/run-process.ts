@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../src/results.ts';
+
+/**
+ * Runs the suite the way a user does — the package bin in a child process (vitest cannot run
+ * inside a vitest test) — and reads back its JSON result.
+ */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/herald-contract.mjs', import.meta.url));
+const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+export interface ProcessRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SuiteRun extends ProcessRun {
+  result?: RunResult;
+  /** Where the run's reports (and env file) were written; removed by `cleanup()`. */
+  dir: string;
+  cleanup(): void;
+}
+
+/** The process environment without any HERALD_ variable, so runs see only what they are given. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('HERALD_')) env[name] = value;
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+export function runProcess(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * `herald-contract` with these arguments; `env` is written to an --env-file (as `npm start --
+ * --env-out` would) unless `asEnvironment` is set, and the JSON result is read back.
+ */
+export async function runContract(args: string[], env: Record<string, string>, options: { asEnvironment?: boolean } = {}): Promise<SuiteRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-contract-'));
+  const resultFile = join(dir, 'result.json');
+  const envFile = join(dir, 'target.env');
+  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const fullArgs = [BIN, ...(options.asEnvironment ? [] : ['--env-file', envFile]), '--json', resultFile, ...args];
+  const run = await runProcess(process.execPath, fullArgs, options.asEnvironment ? env : {});
+  let result: RunResult | undefined;
+  try {
+    result = JSON.parse(readFileSync(resultFile, 'utf8')) as RunResult;
+  } catch {
+    result = undefined;
+  }
+  return { ...run, result, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function runDredd(args: string[], env: Record<string, string>): Promise<ProcessRun> {
+  return runProcess(process.execPath, [TSX, join(REPO_ROOT, 'contract-tests', 'dredd', 'run.ts'), ...args], env);
+}
+
+export function failedRules(result: RunResult | undefined): string[] {
+  return (result?.rules ?? []).filter((r) => r.status === 'fail').map((r) => r.id);
+}
+
+/** A port nothing listens on right now (for Prism, which cannot be told to pick one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
