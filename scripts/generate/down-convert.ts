@@ -1,7 +1,8 @@
 // Step: the same document in OpenAPI 3.0.3, for tools that read only 3.0 (dredd).
 // @apiture/openapi-down-convert does most of the work (`const` → one-value `enum`, schema
 // `examples` → `example`, `type: [T, 'null']` → `nullable`, license identifier removed). It
-// leaves four things that are not valid 3.0, which this step finishes:
+// leaves a few things that are not valid 3.0, which this step finishes:
+//  - a falsy `const` (0, false, '') that the converter skips → one-value `enum`;
 //  - `oneOf: [X, {type: 'null'}]`, our way of writing "X or null" → X's schema with
 //    `nullable: true` (3.0.3 honours `nullable` only beside a `type`, and so does dredd);
 //  - `info.summary` (3.1 only) is dropped;
@@ -15,12 +16,22 @@ import { forEachSchema } from './schema-walk.ts';
 
 export function downConvert(document: JsonObject): JsonObject {
   const converted = new Converter(document, {}).convert() as JsonObject;
+  falsyConstToEnum(converted);
   nullAlternativesToNullable(converted);
   dropInfoSummary(converted);
   licenseIdentifierToUrl(document, converted);
   emptyNonOAuthScopes(converted);
   assertValidOpenApi30(converted);
   return converted;
+}
+
+/** The converter tests `if (schema.const)`, so `const: 0`, `false` or `''` would survive it. */
+function falsyConstToEnum(document: JsonObject): void {
+  forEachSchema(document, (schema) => {
+    if (!('const' in schema)) return;
+    schema.enum = [schema.const];
+    delete schema.const;
+  });
 }
 
 function isNullType(schema: unknown): boolean {

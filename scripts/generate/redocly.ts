@@ -10,14 +10,20 @@ const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const cliPath = join(dirname(require.resolve('@redocly/cli/package.json')), 'bin', 'cli.js');
 
-export async function runRedocly(args: string[], cwd: string): Promise<string> {
+export interface RedoclyOutput {
+  stdout: string;
+  /** Progress lines and the CLI's banners go here. */
+  stderr: string;
+}
+
+export async function runRedocly(args: string[], cwd: string): Promise<RedoclyOutput> {
   try {
     const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], {
       cwd,
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
       maxBuffer: 64 << 20,
     });
-    return `${stdout}${stderr}`;
+    return { stdout, stderr };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`redocly ${args.join(' ')} failed:\n${failure.stdout ?? ''}${failure.stderr ?? failure.message}`);

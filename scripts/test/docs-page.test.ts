@@ -32,7 +32,8 @@ function firstSentence(markdown: string): string {
   return plain.slice(0, plain.search(/[.:](\s|$)/));
 }
 
-describe('docs/index.html in Chromium', () => {
+// Generous: the loop clicks through every operation and sample, on a shared 2-core machine.
+describe('docs/index.html in Chromium', { timeout: 120_000 }, () => {
   let browser: LaunchedBrowser;
   let page: Page;
   const offMachine: string[] = [];
@@ -86,29 +87,40 @@ describe('docs/index.html in Chromium', () => {
     return href.replace(/^#\//, '');
   }
 
-  it('renders every operation, by summary and operationId anchor, with its code samples', async () => {
+  const LABELS = ['curl', 'openapi-fetch', 'hey-api SDK'];
+  const samplesOf = (operation: (typeof operations)[number]) =>
+    operation.object['x-codeSamples'] as { label: string; source: string }[];
+  /** The samples panel of an operation: the one whose samples start with its title line. */
+  const samplesPanel = (operation: (typeof operations)[number]) =>
+    page.locator('[data-component-name="Panel/Panel"]').filter({
+      hasText: `${operation.summary} (${operation.method.toUpperCase()} ${operation.path})`,
+    });
+  async function expectSampleShown(operation: (typeof operations)[number], label: string) {
+    const sample = samplesOf(operation).find((candidate) => candidate.label === label)!;
+    for (const line of sample.source.split('\n').slice(0, 2)) {
+      await samplesPanel(operation).getByText(line, { exact: true }).first().waitFor({ state: 'visible' });
+    }
+  }
+
+  it('renders every operation, by summary and operationId anchor, with its three code samples', async () => {
     expect(operations.length).toBeGreaterThan(0);
     for (const operation of operations) {
+      expect(samplesOf(operation).map((sample) => sample.label)).toEqual(LABELS);
       const anchor = await openOperation(operation);
       // Redoc names an operation's anchor after its tag and its operationId.
       expect(anchor.endsWith(`/${operation.operationId.toLowerCase()}`), anchor).toBe(true);
       const section = page.locator(`[id="${anchor}"]`);
       await section.waitFor({ state: 'visible' });
       expect((await section.locator('h2').first().innerText()).trim()).toBe(operation.summary);
-      // Each of its three samples can be picked in the samples panel and shows its own text.
-      const samples = operation.object['x-codeSamples'] as { label: string; source: string }[];
-      expect(samples.map((sample) => sample.label)).toEqual(['curl', 'openapi-fetch', 'hey-api SDK']);
-      const title = `${operation.summary} (${operation.method.toUpperCase()} ${operation.path})`;
-      const panel = page.locator('[data-component-name="Panel/Panel"]').filter({ hasText: title });
-      for (const sample of samples) {
-        const picker = panel.locator('button[aria-haspopup="menu"]').filter({ hasText: /^(curl|openapi-fetch|hey-api SDK)$/ });
-        if ((await picker.innerText()).trim() !== sample.label) {
-          await picker.click();
-          await page.getByRole('menuitem', { name: sample.label, exact: true }).click();
-        }
-        for (const line of sample.source.split('\n').slice(0, 2)) {
-          await panel.getByText(line, { exact: true }).first().waitFor({ state: 'visible' });
-        }
+      // All three samples can be picked in its samples panel. The pick is page-wide, so start
+      // with the one already shown and switch to the other two.
+      const picker = samplesPanel(operation).locator('button[aria-haspopup="menu"]').filter({ hasText: new RegExp(`^(${LABELS.join('|')})$`) });
+      const shown = (await picker.innerText()).trim();
+      await expectSampleShown(operation, shown);
+      for (const label of LABELS.filter((candidate) => candidate !== shown)) {
+        await picker.click();
+        await page.getByRole('menuitem', { name: label, exact: true }).click();
+        await expectSampleShown(operation, label);
       }
     }
   });

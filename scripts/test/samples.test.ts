@@ -1,0 +1,140 @@
+// The generated samples are real programs: each one is run against a local stand-in API and
+// must send the request its operation describes (method, path with the example parameters,
+// example body), carry the key from HERALD_API_KEY in exactly one header, and print the
+// example answer. Their text is the operation's `x-codeSamples`, and none holds a secret.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import YAML from 'yaml';
+import { SAMPLES_DIR } from '../generate/code-samples.ts';
+import {
+  jsonRequestBody,
+  listOperations,
+  parameterExample,
+  type JsonObject,
+  type Operation,
+} from '../generate/openapi-document.ts';
+import { BUNDLE_JSON } from '../generate/pipeline.ts';
+import { REPO_ROOT } from '../generate/repo-root.ts';
+import { exampleAnswer, startExampleServer, type ExampleServer, type RecordedRequest } from './support/example-server.ts';
+
+const run = promisify(execFile);
+const spec = JSON.parse(await readFile(join(REPO_ROOT, BUNDLE_JSON), 'utf8')) as JsonObject;
+const operations = listOperations(spec);
+const samplesDir = join(REPO_ROOT, SAMPLES_DIR);
+// Shaped like a key; not a key of any account.
+const API_KEY = `hk_test_${'Zz9'.repeat(10)}000000`;
+const BASE_PATH = new URL(String((spec.servers as JsonObject[])[0].url)).pathname;
+
+type Sample = { lang: string; label: string; source: string };
+const samplesOf = (operation: Operation) => operation.object['x-codeSamples'] as Sample[];
+const fileOf = (operation: Operation, suffix: string) => join(samplesDir, `${operation.operationId}${suffix}`);
+const SUFFIX: Record<string, string> = { curl: '.curl.sh', 'openapi-fetch': '.openapi-fetch.ts', 'hey-api SDK': '.hey-api.ts' };
+
+/** The request an operation's samples must send, worked out from the spec's examples. */
+function expectedRequest(operation: Operation) {
+  const example = (location: string) =>
+    operation.parameters
+      .filter((p) => p.in === location)
+      .map((p) => [p.name, parameterExample(spec, p)] as const)
+      .filter(([, e]) => e.found)
+      .map(([name, e]): [string, string] => [name, String(e.value)]);
+  let path = operation.path;
+  for (const [name, value] of example('path')) path = path.replace(`{${name}}`, encodeURIComponent(value));
+  const query = new URLSearchParams(example('query')).toString();
+  return {
+    method: operation.method.toUpperCase(),
+    url: query ? `${path}?${query}` : path,
+    headers: example('header').map(([name, value]) => [name.toLowerCase(), value] as const),
+    body: jsonRequestBody(spec, operation)?.examples[0]?.value,
+  };
+}
+
+/** The request carried the key as `Authorization: Bearer`, once, and no other credential header. */
+function expectOneBearerCredential(request: RecordedRequest) {
+  const credentialHeaders = [];
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i].toLowerCase();
+    if (name === 'authorization' || name === 'x-api-key') credentialHeaders.push([name, request.rawHeaders[i + 1]]);
+  }
+  expect(credentialHeaders).toEqual([['authorization', `Bearer ${API_KEY}`]]);
+}
+
+function expectRequestOf(operation: Operation, requests: RecordedRequest[]) {
+  const expected = expectedRequest(operation);
+  expect(requests).toHaveLength(1);
+  const [request] = requests;
+  expect(`${request.method} ${request.url}`).toBe(`${expected.method} ${expected.url}`);
+  for (const [name, value] of expected.headers) expect(request.headers[name]).toBe(value);
+  if (expected.body === undefined) expect(request.body).toBe('');
+  else expect(JSON.parse(request.body)).toEqual(expected.body);
+  expectOneBearerCredential(request);
+}
+
+describe('generated samples', () => {
+  let server: ExampleServer;
+
+  beforeAll(async () => {
+    server = await startExampleServer(spec, BASE_PATH);
+  });
+  afterAll(() => server?.close());
+  afterEach(() => {
+    server.requests.length = 0;
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  it('exist as files for every operation, with the text of its x-codeSamples, and nothing else', async () => {
+    const expectedFiles = operations.flatMap((operation) =>
+      samplesOf(operation).map((sample) => `${operation.operationId}${SUFFIX[sample.label]}`));
+    expect((await readdir(samplesDir)).sort()).toEqual(expectedFiles.sort());
+    for (const operation of operations) {
+      expect(samplesOf(operation).map((s) => s.label)).toEqual(['curl', 'openapi-fetch', 'hey-api SDK']);
+      for (const sample of samplesOf(operation)) {
+        expect(await readFile(fileOf(operation, SUFFIX[sample.label]), 'utf8')).toBe(sample.source);
+      }
+    }
+  });
+
+  it('read the key from HERALD_API_KEY and never contain one', () => {
+    const keyPattern = /hk_(live|test)_[0-9A-Za-z]{36}/;
+    for (const operation of operations) {
+      for (const sample of samplesOf(operation)) {
+        expect(sample.source).not.toMatch(keyPattern);
+        expect(sample.source).toContain('HERALD_API_KEY');
+      }
+    }
+  });
+
+  it('are the ones Redoc is told to show (redocly.yaml openapi.codeSamples)', async () => {
+    const config = YAML.parse(await readFile(join(REPO_ROOT, 'redocly.yaml'), 'utf8'));
+    const shown = (config.openapi.codeSamples.languages as { lang: string; label?: string }[]).map((l) => l.label ?? l.lang);
+    expect(shown).toEqual(samplesOf(operations[0]).map((sample) => sample.label));
+  });
+
+  describe.each(operations.map((operation) => [operation.operationId, operation] as const))('%s', (_, operation) => {
+    const answer = exampleAnswer(spec, operation);
+
+    it('curl sends the request and prints the answer', async () => {
+      const { stdout } = await run('bash', [fileOf(operation, '.curl.sh')], {
+        env: { PATH: process.env.PATH, HERALD_BASE_URL: server.baseUrl, HERALD_API_KEY: API_KEY },
+      });
+      expectRequestOf(operation, server.requests);
+      if (answer.body === undefined) expect(stdout).toBe('');
+      else expect(JSON.parse(stdout)).toEqual(answer.body);
+    });
+
+    it.each(['.openapi-fetch.ts', '.hey-api.ts'])('%s sends the request and prints the answer', async (suffix) => {
+      vi.stubEnv('HERALD_BASE_URL', server.baseUrl);
+      vi.stubEnv('HERALD_API_KEY', API_KEY);
+      const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
+      await import(pathToFileURL(fileOf(operation, suffix)).href);
+      expectRequestOf(operation, server.requests);
+      const body = answer.body as { data?: unknown } | undefined;
+      expect(printed.mock.calls).toEqual([[body === undefined ? answer.status : body.data]]);
+    });
+  });
+});
