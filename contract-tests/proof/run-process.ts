@@ -61,7 +61,8 @@ export async function runContract(args: string[], env: Record<string, string>, o
   const resultFile = join(dir, 'result.json');
   const envFile = join(dir, 'target.env');
   writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const fullArgs = [BIN, ...(options.asEnvironment ? [] : ['--env-file', envFile]), '--json', resultFile, ...args];
+  // `{dir}` in an argument stands for the run's temporary directory (for report paths).
+  const fullArgs = [BIN, ...(options.asEnvironment ? [] : ['--env-file', envFile]), '--json', resultFile, ...args.map((a) => a.replaceAll('{dir}', dir))];
   const run = await runProcess(process.execPath, fullArgs, options.asEnvironment ? env : {});
   let result: RunResult | undefined;
   try {

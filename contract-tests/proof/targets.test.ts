@@ -1,0 +1,189 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startReferenceServer, type ReferenceServer } from '../../mock/src/testing.ts';
+import { unknownWellFormedKey } from '../src/harness/key-material.ts';
+import { ruleIds } from '../src/rule-catalogue.ts';
+import { Contract } from '../src/spec/contract.ts';
+import { startFaultProxy } from './fault-proxy.ts';
+import { FAULTS } from './faults.ts';
+import { failedRules, freePort, REPO_ROOT, runContract, runDredd } from './run-process.ts';
+
+/**
+ * The suite and dredd against healthy targets: the full profile passes against the reference
+ * server with every rule checked, the stateless profile passes against Prism, dredd passes
+ * against the reference server; and the runner tells a broken target (exit 1) from its own
+ * problems (exit 2).
+ */
+const FULL_KEY = /hk_(live|test)_[0-9A-Za-z]{36}/;
+
+describe('against the reference server', () => {
+  let server: ReferenceServer;
+  beforeAll(async () => {
+    server = await startReferenceServer({ logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  test('the full profile passes, checks every rule, and writes reports without a secret', async () => {
+    const run = await runContract(['--junit', '{dir}/junit.xml', '--html', '{dir}/report.html'], server.env);
+    try {
+      expect(run.code, run.stdout.slice(-4000)).toBe(0);
+      const result = run.result!;
+      expect(result.rules.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.status} ${r.skipReasons.join('; ')}`)).toEqual([]);
+      expect(result.rules.map((r) => r.id).sort()).toEqual([...ruleIds()].sort());
+      expect(result.totals.checks).toBeGreaterThan(1000);
+      expect(run.stdout).toContain('Result: PASS (exit 0)');
+      expect(run.stdout).toMatch(/\d+ checks \(0 failed\)/);
+      for (const report of [run.stdout, readFileSync(join(run.dir, 'junit.xml'), 'utf8'), readFileSync(join(run.dir, 'report.html'), 'utf8')]) {
+        for (const secret of Object.values(server.keys)) expect(report).not.toContain(secret);
+        expect(report).not.toMatch(FULL_KEY);
+      }
+    } finally {
+      run.cleanup();
+    }
+  });
+
+  test('reports (summary, JUnit, HTML, JSON) of a failing run show the failure and no secret, even one the target echoed', async () => {
+    // A server that quotes the presented key in its errors: the failures' exchanges carry keys
+    // in requests and responses, and every report must still show none of them.
+    const proxy = await startFaultProxy(server.origin, FAULTS.find((f) => f.name === 'echoes-key-in-error')!, { ...server.keys });
+    const run = await runContract(['--junit', '{dir}/junit.xml', '--html', '{dir}/report.html', '--skip', 'lifecycle,isolation,scopes,accounts,rate-limit,quotas,idempotency,errors,throttle'], {
+      ...server.env,
+      HERALD_BASE_URL: `${proxy.origin}${new URL(server.baseUrl).pathname}`,
+    });
+    try {
+      expect(run.code).toBe(1);
+      expect(failedRules(run.result)).toContain('secrets.no-echo');
+      const junit = readFileSync(join(run.dir, 'junit.xml'), 'utf8');
+      const html = readFileSync(join(run.dir, 'report.html'), 'utf8');
+      for (const report of [run.stdout, junit, html, JSON.stringify(run.result)]) {
+        expect(report).toContain('secrets.no-echo');
+        expect(report).toContain('[REDACTED]');
+        for (const secret of Object.values(server.keys)) expect(report).not.toContain(secret);
+        expect(report).not.toMatch(FULL_KEY);
+      }
+      expect(junit).toMatch(/<testcase classname="herald.secrets" name="secrets.no-echo"[^>]*>\s*<failure /);
+      expect(html).not.toMatch(/(src|href)=["']?https?:/);
+      expect(run.stdout).toContain('Result: FAIL');
+    } finally {
+      run.cleanup();
+      await proxy.close();
+    }
+  });
+
+  test('scenarios whose variable is absent are skipped with the reason, never passed', async () => {
+    const run = await runContract(['--skip', 'lifecycle,rate-limit,errors'], { HERALD_BASE_URL: server.baseUrl, HERALD_API_KEY: server.keys.HERALD_API_KEY }, { asEnvironment: true });
+    try {
+      expect(run.code, run.stdout.slice(-3000)).toBe(0);
+      const rule = (id: string) => run.result!.rules.find((r) => r.id === id)!;
+      expect(rule('isolation.environments')).toMatchObject({ status: 'skip', checks: 0 });
+      expect(rule('isolation.environments').skipReasons.join()).toContain('HERALD_OTHER_ENV_API_KEY');
+      expect(rule('accounts.inactive').skipReasons.join()).toContain('HERALD_INACTIVE_ACCOUNT_API_KEY');
+      expect(rule('quotas.exceeded').skipReasons.join()).toContain('HERALD_NEAR_QUOTA_API_KEY');
+      expect(rule('scopes.read-only-key').skipReasons.join()).toContain('HERALD_READ_ONLY_API_KEY');
+      expect(rule('throttle.failed-auth').skipReasons.join()).toContain('HERALD_TEST_CLOCK_URL');
+      expect(rule('lifecycle.expiry').skipReasons.join()).toContain('--skip');
+      expect(run.stdout).toMatch(/skip\s+isolation\.environments\s+skipped: HERALD_OTHER_ENV_API_KEY is not set/);
+    } finally {
+      run.cleanup();
+    }
+  });
+
+  test('a new operation in the spec joins the checks without editing a test', async () => {
+    const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8'));
+    // A copy of GET /usage under a path the server does not serve: the suite must now exercise
+    // it in the auth matrix (and find that the server does not implement it).
+    spec.paths['/usage/history'] = { get: { ...spec.paths['/usage'].get, operationId: 'getUsageHistory' } };
+    const dir = mkdtempSync(join(tmpdir(), 'herald-spec-'));
+    const extended = join(dir, 'openapi.json');
+    writeFileSync(extended, JSON.stringify(spec));
+    expect(Contract.load(extended).authenticatedOperations.map((op) => op.id)).toContain('getUsageHistory');
+    const run = await runContract(['--spec', extended, '--skip', 'lifecycle,isolation,scopes,accounts,rate-limit,quotas,idempotency,errors,throttle'], server.env);
+    try {
+      expect(run.code).toBe(1);
+      const headerForms = run.result!.rules.find((r) => r.id === 'auth.header-forms')!;
+      expect(headerForms.status).toBe('fail');
+      expect(headerForms.failures.every((f) => f.message.startsWith('getUsageHistory'))).toBe(true);
+    } finally {
+      run.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('dredd passes with the hooks, every documented response made real or skipped with a reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-dredd-'));
+    const envFile = join(dir, 'target.env');
+    const summaryFile = join(dir, 'dredd.json');
+    writeFileSync(envFile, Object.entries(server.env).map(([k, v]) => `${k}=${v}`).join('\n'));
+    const run = await runDredd(['--env-file', envFile, '--json', summaryFile], {});
+    expect(run.code, run.stdout.slice(-4000)).toBe(0);
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({ failing: 0, errors: 0 });
+    expect(summary.passing).toBeGreaterThan(50);
+    // Only the 500s are skipped: no request can make a conforming server fail.
+    expect(summary.skipped).toBe(Contract.load().operations.filter((op) => op.responses.has('500')).length);
+    for (const secret of Object.values(server.keys)) expect(run.stdout + run.stderr).not.toContain(secret);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the runner keeps its own errors apart from the target\'s failures', () => {
+  test('an unreachable target is an error (exit 2), not a failure', async () => {
+    const port = await freePort();
+    const run = await runContract([], { HERALD_BASE_URL: `http://127.0.0.1:${port}/v1`, HERALD_API_KEY: unknownWellFormedKey(Contract.load().keyFormat) });
+    try {
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain('Cannot reach the target');
+      expect(run.result!.totals.failedChecks).toBe(0);
+    } finally {
+      run.cleanup();
+    }
+  });
+
+  test('missing configuration is an error (exit 2) with a message saying what to set', async () => {
+    const run = await runContract([], { HERALD_BASE_URL: 'http://127.0.0.1:9/v1' }, { asEnvironment: true });
+    run.cleanup();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HERALD_API_KEY');
+  });
+});
+
+describe('against Prism (stateless profile)', () => {
+  let prism: ChildProcess;
+  let baseUrl: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    prism = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'), 'mock', join(REPO_ROOT, 'generated', 'openapi.json'), '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('Prism did not start within 60 s')), 60_000);
+      prism.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Prism is listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      prism.on('exit', (code) => reject(new Error(`Prism exited with ${code}`)));
+    });
+    // Prism serves the spec's paths at its root, without the server's /v1.
+    baseUrl = `http://127.0.0.1:${port}`;
+  }, 90_000);
+  afterAll(() => {
+    prism?.kill();
+  });
+
+  test('the stateless profile passes', async () => {
+    const run = await runContract(['--profile', 'stateless'], { HERALD_BASE_URL: baseUrl, HERALD_API_KEY: unknownWellFormedKey(Contract.load().keyFormat) });
+    try {
+      expect(run.code, run.stdout.slice(-4000)).toBe(0);
+      const passed = run.result!.rules.filter((r) => r.status === 'pass').map((r) => r.id);
+      expect(passed).toEqual(expect.arrayContaining(['responses.body-schema', 'auth.missing-key', 'auth.header-forms']));
+      expect(run.result!.rules.find((r) => r.id === 'lifecycle.revoke')!.skipReasons).toContain('not part of the stateless profile');
+    } finally {
+      run.cleanup();
+    }
+  });
+});
