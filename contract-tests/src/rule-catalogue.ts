@@ -17,7 +17,6 @@ export const RULES = {
   'responses.required-headers': { title: 'Every header the response marks required is present', stateless: true },
   'responses.header-schema': { title: 'Every documented header matches its schema', stateless: true },
   'responses.body-schema': { title: 'The body is valid against the documented schema', stateless: true },
-  'errors.problem-details': { title: "A problem's status, type and title are those its code's schema fixes", stateless: true },
 
   // Authentication, for every operation that needs a key.
   'auth.missing-key': { title: 'No credential → 401 missing_api_key', stateless: true },
@@ -80,6 +79,7 @@ export const RULES = {
   'request-id.problem-matches': { title: "A problem's request_id is the response's X-Request-Id", stateless: true },
 
   // Request errors.
+  'errors.problem-details': { title: "A problem's status, type and title are those its code's schema fixes", stateless: true },
   'errors.unknown-route': { title: 'An unknown route → 404 not_found' },
   'errors.validation-failed': { title: 'A body that breaks the schema, or is not JSON → 400 validation_failed listing the issues' },
   'errors.payload-too-large': { title: 'A body over the documented size limit → 413 payload_too_large' },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node';
@@ -70,7 +71,9 @@ export async function runSuite(config: SuiteConfig): Promise<RunResult> {
       hookTimeout: 120_000,
       passWithNoTests: false,
       silent: true,
-    }, { logLevel: 'silent', clearScreen: false }, { stdout: silent, stderr: silent });
+      // Nothing written next to the suite: it may be installed read-only.
+      cache: false,
+    }, { logLevel: 'silent', clearScreen: false, cacheDir: join(tmpdir(), 'herald-contract-vite') }, { stdout: silent, stderr: silent });
     try {
       await vitest.start();
     } finally {
