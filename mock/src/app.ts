@@ -16,7 +16,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './
 import { RateLimiter } from './rate-limiter.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
-import { registerSiteRoutes } from './site-routes.ts';
+import { registerSiteRoutes, siteRoutePaths } from './site-routes.ts';
 import { DEFAULT_SPEC_PATH, loadContract, pathPattern, type Contract, type Operation } from './spec.ts';
 import { InMemoryStore, type Store } from './store.ts';
 
@@ -129,12 +129,16 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const seededKeys = seedStore(store, hasher, fixture, contract, requestCompiler, clock.now());
 
   const httpDate = createHttpDate(clock);
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', (request, reply, done) => {
+  /** Every response carries its request id and a `Date` from the server clock. */
+  const stamp = (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-request-id', request.id);
     reply.header('date', httpDate());
+  };
+  const stampHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    stamp(request, reply);
     done();
-  });
+  };
+  app.decorateRequest('principal', null);
   if (logLevel === 'debug' || logLevel === 'trace') {
     app.addHook('onResponse', (request, reply, done) => {
       app.log.debug(
@@ -158,22 +162,30 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   for (const operation of contract.operations) {
     const handler = OPERATION_HANDLERS[operation.operationId];
     if (!handler) throw new Error(`no handler for the spec's operation ${operation.operationId}`);
-    registerOperation(app, context, requestCompiler, operation, handler);
+    registerOperation(app, context, requestCompiler, operation, handler, stamp, stampHook);
   }
   for (const [template, operations] of groupByPath(contract.operations)) {
     knownPaths.push({ pattern: pathPattern(template), methods: operations.map((o) => o.method) });
   }
 
   const testClock = options.testClock !== false && isAdjustable(clock) ? clock : null;
-  const siteRoutes = registerSiteRoutes(app, context, {
+  // The site routes live in their own context, so its stamping hook does not run on API routes
+  // (whose authentication hook stamps them itself: one hook per request, not two).
+  const siteOptions = {
     specJsonPath: specPath,
     specYamlPath: options.specYamlPath ?? specPath.replace(/\.json$/, '.yaml'),
     docsPath: options.docsPath ?? `${REPO_ROOT}docs/index.html`,
     testClock,
+  };
+  const siteRoutes = siteRoutePaths(testClock !== null);
+  app.register(async (scope) => {
+    scope.addHook('onRequest', stampHook);
+    registerSiteRoutes(scope, context, siteOptions);
   });
   for (const [path, methods] of siteRoutes) knownPaths.push({ pattern: pathPattern(path), methods });
 
   app.setNotFoundHandler((request, reply) => {
+    stamp(request, reply);
     const path = request.url.split('?', 1)[0];
     const known = knownPaths.find((entry) => entry.pattern.test(path));
     if (known && !known.methods.includes(request.method)) {
@@ -216,12 +228,14 @@ function registerOperation(
   compiler: ReturnType<typeof createSchemaCompiler>,
   operation: Operation,
   handler: (typeof OPERATION_HANDLERS)[string],
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+  stampHook: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void,
 ) {
   const url = operation.servedPath.replace(/\{([^}]+)\}/g, ':$1');
   const route = {
     method: operation.method,
     url,
-    onRequest: operation.scopesByForm === null ? [] : [createAuthHook(context, operation)],
+    onRequest: operation.scopesByForm === null ? stampHook : createAuthHook(context, operation, stamp),
     handler: createOperationRoute(context, compiler, operation, handler),
   } as const;
   // Each operation gets its own content-type parsers: JSON (and an empty body when the body is

@@ -14,8 +14,8 @@ import type { AccountRecord, EnvironmentRecord, KeyRecord, SecretSlot } from './
 //   credential extraction → failed-auth throttle → format/checksum → lookup + constant-time
 //   compare → key state → per-key rate limit → account state → scope
 //
-// (The request id and `Date` come from the global hook before it; request validation and the
-// handler come after the body is parsed.) On success the request carries its `principal`.
+// It first stamps the response with the request id and `Date`; request validation and the
+// handler come after the body is parsed. On success the request carries its `principal`.
 
 /** Who is calling, once authentication passed. */
 export interface Principal {
@@ -47,7 +47,11 @@ const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
   revoked_api_key: 'The API key was revoked and will never work again. Create a new key.',
 };
 
-export function createAuthHook(context: ServerContext, operation: Operation): onRequestHookHandler {
+export function createAuthHook(
+  context: ServerContext,
+  operation: Operation,
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+): onRequestHookHandler {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
   const scopesByForm = operation.scopesByForm;
 
@@ -68,6 +72,7 @@ export function createAuthHook(context: ServerContext, operation: Operation): on
 
   // The hook never returns a value: a returned reply is thenable, and fastify would await it.
   return function authenticate(request, reply, done) {
+    stamp(request, reply);
     const now = clock.now();
 
     // 1. Exactly one credential header.

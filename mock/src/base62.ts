@@ -7,6 +7,18 @@ export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl
 const DIGIT_VALUES = new Uint8Array(128).fill(255);
 for (let i = 0; i < BASE62_ALPHABET.length; i++) DIGIT_VALUES[BASE62_ALPHABET.charCodeAt(i)] = i;
 
+/** The value of base62 digits `text[start..end)`, most significant first; NaN if any is not a digit. */
+export function decodeBase62(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? DIGIT_VALUES[code] : 255;
+    if (digit === 255) return NaN;
+    value = value * 62 + digit;
+  }
+  return value;
+}
+
 export function isBase62(text: string, start = 0, end = text.length): boolean {
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);

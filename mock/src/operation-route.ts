@@ -5,7 +5,7 @@ import type { HandlerResult, OperationHandler } from './handlers.ts';
 import { requestFingerprint, type StoredResponse } from './idempotency.ts';
 import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from './problems.ts';
 import { removeRateLimitHeaders } from './rate-limit-headers.ts';
-import { compileRequestValidator, validationDetail } from './request-validation.ts';
+import { compileRequestValidator, validationDetail, type ValidRequest } from './request-validation.ts';
 import type { SchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import type { Operation } from './spec.ts';
@@ -17,6 +17,7 @@ import type { Operation } from './spec.ts';
 //   → the operation's handler → the response (and the idempotency record)
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
+const NOTHING_TO_VALIDATE: ValidRequest = Object.freeze({ params: {}, query: {}, headers: {}, body: undefined });
 
 export function createOperationRoute(
   context: ServerContext,
@@ -25,6 +26,8 @@ export function createOperationRoute(
   handler: OperationHandler,
 ) {
   const validate = compileRequestValidator(context.contract, compiler, operation);
+  // An operation without parameters or body (ping, getEnvironment, getUsage) has nothing to check.
+  const validates = operation.parameters.length > 0 || operation.requestBody !== null;
   const idempotent = operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER);
   const { problems, clock } = context;
 
@@ -126,17 +129,15 @@ export function createOperationRoute(
     const now = clock.now();
     if (!stillAuthenticated(principal, reply, now)) return;
 
-    const validation = validate({
-      params: request.params,
-      query: request.query,
-      headers: request.headers,
-      body: request.body,
-    });
-    if (!validation.ok) {
-      problems.send(reply, 'validation_failed', validationDetail(validation.issues), { errors: validation.issues });
-      return;
+    let valid = NOTHING_TO_VALIDATE;
+    if (validates) {
+      const validation = validate({ params: request.params, query: request.query, headers: request.headers, body: request.body });
+      if (!validation.ok) {
+        problems.send(reply, 'validation_failed', validationDetail(validation.issues), { errors: validation.issues });
+        return;
+      }
+      valid = validation.value;
     }
-    const valid = validation.value;
     const run = (at: number) => handler({ principal, request: valid, now: at, context });
 
     const idempotencyKey = idempotent ? (valid.headers[IDEMPOTENCY_HEADER] as string | undefined) : undefined;

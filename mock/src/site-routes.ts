@@ -22,9 +22,20 @@ export interface SiteOptions {
   testClock: AdjustableClock | null;
 }
 
-/** Registers the site routes; returns their paths and methods (for 405 answers). */
-export function registerSiteRoutes(app: FastifyInstance, context: ServerContext, options: SiteOptions): Map<string, string[]> {
-  const routes = new Map<string, string[]>();
+/** The site's paths and their methods (for 405 answers). */
+export function siteRoutePaths(testClock: boolean): Map<string, string[]> {
+  const routes = new Map<string, string[]>([
+    ['/', ['GET']],
+    ['/health', ['GET']],
+    ['/docs', ['GET']],
+    ['/openapi.json', ['GET']],
+    ['/openapi.yaml', ['GET']],
+  ]);
+  if (testClock) routes.set(TEST_CLOCK_PATH, ['GET', 'POST']);
+  return routes;
+}
+
+export function registerSiteRoutes(app: FastifyInstance, context: ServerContext, options: SiteOptions): void {
   const { problems } = context;
   const specJson = readFileSync(options.specJsonPath);
   let specYaml: string | null = null;
@@ -32,12 +43,10 @@ export function registerSiteRoutes(app: FastifyInstance, context: ServerContext,
   app.get('/health', (_request, reply) => {
     reply.header('content-type', JSON_CONTENT_TYPE).send(HEALTHY);
   });
-  routes.set('/health', ['GET']);
 
   app.get('/', (_request, reply) => {
     reply.redirect('/docs', 302);
   });
-  routes.set('/', ['GET']);
 
   app.get('/docs', async (_request, reply) => {
     let page: Buffer;
@@ -49,12 +58,10 @@ export function registerSiteRoutes(app: FastifyInstance, context: ServerContext,
     }
     return reply.header('content-type', 'text/html; charset=utf-8').send(page);
   });
-  routes.set('/docs', ['GET']);
 
   app.get('/openapi.json', (_request, reply) => {
     reply.header('content-type', JSON_CONTENT_TYPE).send(specJson);
   });
-  routes.set('/openapi.json', ['GET']);
 
   app.get('/openapi.yaml', (_request, reply) => {
     if (specYaml === null) {
@@ -64,14 +71,8 @@ export function registerSiteRoutes(app: FastifyInstance, context: ServerContext,
     }
     reply.header('content-type', 'application/yaml; charset=utf-8').send(specYaml);
   });
-  routes.set('/openapi.yaml', ['GET']);
 
-  const clock = options.testClock;
-  if (clock !== null) {
-    registerTestClock(app, context, clock);
-    routes.set(TEST_CLOCK_PATH, ['GET', 'POST']);
-  }
-  return routes;
+  if (options.testClock !== null) registerTestClock(app, context, options.testClock);
 }
 
 const HEALTHY = '{"status":"ok"}';
