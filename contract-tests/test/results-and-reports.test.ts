@@ -107,3 +107,12 @@ describe('dredd output', () => {
     expect(parseDreddSummary('error: could not start')).toBeUndefined();
   });
 });
+
+describe('the README', () => {
+  test('lists every rule of the catalogue, and no other', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([a-z-]+\.[a-z0-9-]+)` \| .* \| (full|full, stateless) \|$/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...ruleIds()].sort());
+  });
+});
