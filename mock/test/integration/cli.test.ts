@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { credentialHeaders, expectConforms, rawCall } from '../support/http.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function parseEnv(text: string): Record<string, string> {
+  return Object.fromEntries(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+describe('npm start (mock/start.ts)', () => {
+  it('starts on a free port, writes the env file, prints keys, serves the API and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    const envFile = join(dir, 'herald.env');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', '--port', '0', '--host', '127.0.0.1', '--env-out', envFile, '--rate-limit-scale', '2'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => output.includes('Stop with Ctrl-C') && resolve());
+        child.once('exit', (code) => reject(new Error(`exited early (${code}): ${output}`)));
+      });
+      expect(existsSync(envFile)).toBe(true);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      const env = parseEnv(readFileSync(envFile, 'utf8'));
+      expect(Object.keys(env).sort()).toEqual(
+        [
+          'HERALD_BASE_URL',
+          'HERALD_API_KEY',
+          'HERALD_OTHER_ENV_API_KEY',
+          'HERALD_READ_ONLY_API_KEY',
+          'HERALD_INACTIVE_ACCOUNT_API_KEY',
+          'HERALD_NEAR_QUOTA_API_KEY',
+          'HERALD_TEST_CLOCK_URL',
+        ].sort(),
+      );
+      expect(env.HERALD_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      for (const name of ['HERALD_API_KEY', 'HERALD_OTHER_ENV_API_KEY']) expect(output).toContain(env[name]);
+      expect(output).toMatch(/app_[0-9A-Za-z]{24}/);
+      expect(output).toContain(`${env.HERALD_BASE_URL.slice(0, -3)}/docs`);
+      const origin = new URL(env.HERALD_BASE_URL).origin;
+      const res = await rawCall(origin, 'GET', '/v1/ping', credentialHeaders(env.HERALD_API_KEY, 'bearer'));
+      expectConforms('GET', '/v1/ping', res);
+      expect(res.status).toBe(200);
+      expect(res.header('ratelimit-policy')).toBe('"default";q=400;w=60');
+      const clock = await rawCall(origin, 'GET', new URL(env.HERALD_TEST_CLOCK_URL).pathname, {});
+      expect(clock.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"stopping"');
+  });
+
+  it('refuses bad flags with a usage message', async () => {
+    for (const args of [['--port', 'x'], ['--rate-limit-scale', '0'], ['--log-level', 'loud'], ['--bogus']]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code, args.join(' ')).toBe(2);
+      expect(err).toContain('Usage: npm start');
+    }
+  });
+});
