@@ -17,9 +17,11 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
   const out: string[] = [];
   out.push(paint.bold(`Herald conformance suite — ${result.target} (profile ${result.profile})`), '');
 
+  // A run that never started (bad key, unreachable target) has nothing to say per rule.
+  const started = result.totals.requests > 0 || result.errors.length === 0;
   const width = Math.max(...result.rules.map((r) => r.id.length)) + 2;
   let group = '';
-  for (const rule of result.rules) {
+  for (const rule of started ? result.rules : []) {
     if (rule.group !== group) {
       group = rule.group;
       out.push(paint.bold(group));
@@ -47,7 +49,7 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
 
   const t = result.totals;
   out.push('');
-  out.push(`${result.rules.length} rules: ${t.rules.pass} passed, ${t.rules.fail} failed, ${t.rules.skip} skipped, ${t.rules.error} errors`);
+  if (started) out.push(`${result.rules.length} rules: ${t.rules.pass} passed, ${t.rules.fail} failed, ${t.rules.skip} skipped, ${t.rules.error} errors`);
   out.push(`${t.checks} checks (${t.failedChecks} failed), ${t.requests} requests, ${t.failedAuthentications} failed authentications, ${(result.durationMs / 1000).toFixed(1)} s`);
   const verdict = result.exitCode === 0 ? paint.pass('PASS') : result.exitCode === 1 ? paint.fail('FAIL: the target broke the contract') : paint.error('ERROR: the runner could not complete');
   out.push(`Result: ${verdict} (exit ${result.exitCode})`);

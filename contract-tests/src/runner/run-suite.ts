@@ -106,7 +106,10 @@ async function preflight(config: SuiteConfig): Promise<void> {
       const value = form.authScheme ? `${form.authScheme} ${config.apiKey}` : config.apiKey;
       const exchange = await http.send({ method: 'GET', path: probe.pathTemplate, headers: [[form.header, value]] });
       if (!exchange.response) throw new RunnerError(`Cannot reach the target at ${config.baseUrl}: ${exchange.failure}`);
-      if (exchange.response.status < 300) return;
+      if (exchange.response.status < 300) {
+        checkRootKey(exchange.response.body, contract);
+        return;
+      }
       answers.push(`${form.scheme}: ${exchange.response.status}`);
     }
     throw new RunnerError(`HERALD_API_KEY is not accepted by ${config.baseUrl}${probe.pathTemplate} in any form (${answers.join(', ')}). Check the key and the base URL.`);
@@ -116,3 +119,23 @@ async function preflight(config: SuiteConfig): Promise<void> {
 }
 
 export { EXIT };
+
+/**
+ * The suite creates and revokes keys and sends notifications with HERALD_API_KEY, so it must be
+ * a full-access key, and not one of a production environment. The probe's answer says both
+ * (when it says anything: a target whose answer cannot be read is left to the rules to judge).
+ */
+function checkRootKey(body: string, contract: Contract): void {
+  let data: { key?: { scopes?: unknown }; environment?: { type?: unknown } } | undefined;
+  try {
+    data = (JSON.parse(body) as { data?: typeof data }).data;
+  } catch {
+    return;
+  }
+  const scopes = Array.isArray(data?.key?.scopes) ? (data!.key!.scopes as string[]) : undefined;
+  const lacking = scopes ? contract.scopes.filter((s) => !scopes.includes(s)) : [];
+  if (lacking.length > 0) throw new RunnerError(`HERALD_API_KEY lacks ${lacking.join(', ')}: the suite needs a full-access key (it creates keys with every scope)`);
+  if (data?.environment?.type === 'production') {
+    throw new RunnerError('HERALD_API_KEY belongs to a production environment: give the suite a key of a development or custom environment (it creates, revokes and sends)');
+  }
+}
