@@ -61,7 +61,28 @@ function requestExamples(operation) {
   const body = deref(operation.requestBody);
   const media = body && body.content && body.content['application/json'];
   if (!media) return [];
-  return Object.values(media.examples || {}).map((e) => deref(e).value);
+  return Object.values(media.examples || {}).map((e) => freshen(deref(e).value));
+}
+
+// Examples are written once and age: a timestamp that has passed (an `expires_at` that must be
+// in the future) is moved a year ahead, as the suite does.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+function freshen(value) {
+  if (typeof value === 'string' && TIMESTAMP.test(value) && Date.parse(value) < Date.now() + 86_400_000) {
+    return new Date(Date.now() + 365 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  if (Array.isArray(value)) return value.map(freshen);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, freshen(v)]));
+  return value;
+}
+
+function freshenBody(transaction) {
+  if (!transaction.request.body) return;
+  try {
+    transaction.request.body = JSON.stringify(freshen(JSON.parse(transaction.request.body)));
+  } catch {
+    // Not JSON: leave it as dredd built it.
+  }
 }
 
 const allScopes = deref(spec.components.schemas.Scope).enum;
@@ -205,6 +226,7 @@ async function prepare(transaction) {
   const info = describeTransaction(transaction);
   const { status, params, pathTemplate } = info;
   expectOnlyRequiredHeaders(transaction, info);
+  freshenBody(transaction);
   // Idempotency keys from the spec's example would collide across transactions: one each.
   for (const name of Object.keys(transaction.request.headers)) {
     if (name.toLowerCase() === 'idempotency-key') transaction.request.headers[name] = randomUUID();
