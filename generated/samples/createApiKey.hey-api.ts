@@ -9,7 +9,7 @@ client.setConfig({
 });
 
 const { data, error, response } = await createApiKey({
-  headers: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  headers: { 'Idempotency-Key': crypto.randomUUID() },
   body: {
     name: 'Dashboard (read-only)',
     scopes: ['keys:read', 'usage:read'],

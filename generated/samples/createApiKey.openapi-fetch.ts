@@ -8,9 +8,7 @@ const herald = createHeraldClient({
 });
 
 const { data, error, response } = await herald.POST('/api-keys', {
-  params: {
-    header: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
-  },
+  params: { header: { 'Idempotency-Key': crypto.randomUUID() } },
   body: {
     name: 'Dashboard (read-only)',
     scopes: ['keys:read', 'usage:read'],

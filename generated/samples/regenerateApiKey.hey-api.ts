@@ -10,7 +10,7 @@ client.setConfig({
 
 const { data, error, response } = await regenerateApiKey({
   path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' },
-  headers: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+  headers: { 'Idempotency-Key': crypto.randomUUID() },
   body: { grace_period_seconds: 1800 },
 });
 if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);

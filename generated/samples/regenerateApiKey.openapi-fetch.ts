@@ -10,7 +10,7 @@ const herald = createHeraldClient({
 const { data, error, response } = await herald.POST('/api-keys/{key_id}/regenerate', {
   params: {
     path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' },
-    header: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
+    header: { 'Idempotency-Key': crypto.randomUUID() },
   },
   body: { grace_period_seconds: 1800 },
 });

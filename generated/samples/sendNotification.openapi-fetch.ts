@@ -8,9 +8,7 @@ const herald = createHeraldClient({
 });
 
 const { data, error, response } = await herald.POST('/notifications', {
-  params: {
-    header: { 'Idempotency-Key': '8e03978e-40d5-43e8-bc93-6894a57f9324' },
-  },
+  params: { header: { 'Idempotency-Key': crypto.randomUUID() } },
   body: {
     channel: 'email',
     to: 'ada@example.com',

@@ -12,7 +12,7 @@ import {
   type JsonObject,
   type Operation,
 } from './openapi-document.ts';
-import { tsLiteral, tsString } from './ts-literal.ts';
+import { TsExpression, tsLiteral, tsString } from './ts-literal.ts';
 
 /** Where samples live, relative to the output root; their imports are relative to this folder. */
 export const SAMPLES_DIR = 'generated/samples';
@@ -21,6 +21,16 @@ export const SAMPLES_DIR = 'generated/samples';
 const SAMPLE_AUTH_SCHEME: AuthScheme = 'Bearer';
 const API_KEY_ENV = 'HERALD_API_KEY';
 const BASE_URL_ENV = 'HERALD_BASE_URL';
+
+/**
+ * Headers whose value must be new for every request, so a sample mints one rather than copying
+ * the spec's example: two samples sharing the example `Idempotency-Key` would collide
+ * (`idempotency_key_reused`) or replay each other. The example still documents the shape.
+ */
+const FRESH_PER_REQUEST = new Set(['idempotency-key']);
+const FRESH_TS = new TsExpression('crypto.randomUUID()');
+// /proc on Linux, uuidgen on macOS: no extra tool to install either way.
+const FRESH_SHELL = '$(cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen)';
 
 export interface CodeSample {
   /** File name suffix under SAMPLES_DIR, after the operationId. */
@@ -78,7 +88,7 @@ function sampleRequest(document: JsonObject, operation: Operation): SampleReques
     baseUrl,
     pathParams: pick('path'),
     queryParams: pick('query'),
-    headerParams: pick('header'),
+    headerParams: pick('header').map(([name, value]) => [name, FRESH_PER_REQUEST.has(name.toLowerCase()) ? FRESH_TS : value]),
     body: requestBody && firstExample ? { mediaType: requestBody.mediaType, value: firstExample.value } : undefined,
     returnsBody: responseHasContent(document, operation, successStatus(operation)),
   };
@@ -111,7 +121,14 @@ function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
   const method = operation.method === 'get' ? '' : `--request ${operation.method.toUpperCase()} `;
   args.push(`${method}${doubleQuoted(url, true)}`);
   args.push(`--header ${doubleQuoted(`${credential.name}: ${credential.value}`, true)}`);
-  for (const [name, value] of request.headerParams) args.push(`--header ${singleQuoted(`${name}: ${String(value)}`)}`);
+  const setup: string[] = [];
+  for (const [name, value] of request.headerParams) {
+    if (value instanceof TsExpression) {
+      const variable = name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+      setup.push(`# A new ${name} for each request; send the same one again only to retry this request.`, `${variable}="${FRESH_SHELL}"`);
+      args.push(`--header "${name}: $${variable}"`);
+    } else args.push(`--header ${singleQuoted(`${name}: ${String(value)}`)}`);
+  }
   if (request.body) {
     args.push(`--header ${singleQuoted(`Content-Type: ${request.body.mediaType}`)}`);
     args.push(`--data ${singleQuoted(JSON.stringify(request.body.value, null, 2))}`);
@@ -120,6 +137,7 @@ function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
     `# ${title(request)}`,
     `# The key can also go in ${others.join(' or in ')};`,
     '# send it in exactly one header.',
+    ...setup,
     `curl ${args.join(' \\\n  ')}`,
     '',
   ].join('\n');

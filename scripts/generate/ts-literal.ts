@@ -1,9 +1,15 @@
 // JSON values as TypeScript source, laid out the way a person would write them: unquoted keys
 // where possible, single-quoted strings, short objects and arrays on one line.
 
+/** Source code to place as is where a value would go (e.g. `crypto.randomUUID()`). */
+export class TsExpression {
+  constructor(readonly source: string) {}
+}
+
 /** A TypeScript expression for a JSON value, laid out like hand-written code. */
 export function tsLiteral(value: unknown, indent = ''): string {
   const inner = `${indent}  `;
+  if (value instanceof TsExpression) return value.source;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     const items = value.map((item) => tsLiteral(item, inner));

@@ -63,12 +63,25 @@ function expectOneBearerCredential(request: RecordedRequest) {
   expect(credentialHeaders).toEqual([['authorization', `Bearer ${API_KEY}`]]);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Every Idempotency-Key the samples sent: each must be new (a sample never reuses the example). */
+const idempotencyKeysSent: string[] = [];
+
 function expectRequestOf(operation: Operation, requests: RecordedRequest[]) {
   const expected = expectedRequest(operation);
   expect(requests).toHaveLength(1);
   const [request] = requests;
   expect(`${request.method} ${request.url}`).toBe(`${expected.method} ${expected.url}`);
-  for (const [name, value] of expected.headers) expect(request.headers[name]).toBe(value);
+  for (const [name, value] of expected.headers) {
+    if (name !== 'idempotency-key') {
+      expect(request.headers[name]).toBe(value);
+      continue;
+    }
+    const sent = String(request.headers[name]);
+    expect(sent).toMatch(UUID);
+    expect(sent).not.toBe(value);
+    idempotencyKeysSent.push(sent);
+  }
   if (expected.body === undefined) expect(request.body).toBe('');
   else expect(JSON.parse(request.body)).toEqual(expected.body);
   expectOneBearerCredential(request);
@@ -136,5 +149,12 @@ describe('generated samples', () => {
       const body = answer.body as { data?: unknown } | undefined;
       expect(printed.mock.calls).toEqual([[body === undefined ? answer.status : body.data]]);
     });
+  });
+
+  it('mint a new Idempotency-Key for every request', () => {
+    const idempotent = operations.filter((o) => o.parameters.some((p) => p.name.toLowerCase() === 'idempotency-key'));
+    expect(idempotent.length).toBeGreaterThan(0);
+    expect(idempotencyKeysSent).toHaveLength(idempotent.length * 3);
+    expect(new Set(idempotencyKeysSent).size).toBe(idempotencyKeysSent.length);
   });
 });
