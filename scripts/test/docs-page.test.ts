@@ -147,7 +147,9 @@ describe('docs/index.html in Chromium', { timeout: 120_000 }, () => {
     const create = operations.find((operation) => operation.operationId === 'createApiKey')!;
     const anchor = await openOperation(create);
     const section = page.locator(`[id="${anchor}"]`);
-    await section.getByRole('tab', { name: '401', exact: true }).first().click();
+    const tab401 = section.getByRole('tab', { name: '401', exact: true }).first();
+    await tab401.click();
+    await tab401.scrollIntoViewIfNeeded();
     // The 401 body is the Unauthorized response's problem document: its `code` field is listed.
     await section.getByText('code', { exact: true }).first().waitFor({ state: 'visible' });
     await mkdir(REPORTS_DIR, { recursive: true });
