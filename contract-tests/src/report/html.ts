@@ -27,6 +27,13 @@ export function renderHtml(result: RunResult): string {
   ]) body.push(`<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`);
   body.push('</table>');
 
+  const broken = result.rules.filter((r) => r.status === 'fail' || r.status === 'error');
+  if (broken.length > 0) {
+    body.push('<h2>Broken rules</h2><ul>');
+    for (const rule of broken) body.push(`<li><a href="#${esc(rule.id)}" class="id">${esc(rule.id)}</a> — ${rule.status === 'fail' ? `${rule.failed} of ${rule.checks} checks failed` : 'could not be checked'}</li>`);
+    body.push('</ul>');
+  }
+
   if (result.errors.length > 0) {
     body.push('<h2>Runner errors</h2><ul class="errors">');
     for (const error of result.errors) body.push(`<li><pre>${esc(error)}</pre></li>`);
@@ -75,7 +82,7 @@ function ruleBlock(rule: RuleResult): string {
   if (rule.failed > rule.failures.length) inner.push(`<p class="meta">… and ${rule.failed - rule.failures.length} more failed check(s)</p>`);
   for (const error of rule.errors) inner.push(`<pre>${esc(error)}</pre>`);
   const open = status === 'fail' || status === 'error' ? ' open' : '';
-  return `<details${open}><summary><span class="badge ${status}">${status.toUpperCase()}</span><span class="id">${esc(rule.id)}</span> — ${esc(rule.title)} <span class="meta">(${esc(meta)})</span></summary>${inner.join('\n') || `<p class="meta">${esc(meta)}</p>`}</details>`;
+  return `<details id="${esc(rule.id)}"${open}><summary><span class="badge ${status}">${status.toUpperCase()}</span><span class="id">${esc(rule.id)}</span> — ${esc(rule.title)} <span class="meta">(${esc(meta)})</span></summary>${inner.join('\n') || `<p class="meta">${esc(meta)}</p>`}</details>`;
 }
 
 function esc(value: string): string {
