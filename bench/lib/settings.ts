@@ -1,0 +1,42 @@
+// How hard each row pushes, in the full run and in the tiny run the smoke test uses. The tiny
+// run keeps every row and every step, only smaller: it proves the bench works, never how fast.
+
+export interface Settings {
+  mode: 'full' | 'tiny';
+  /** autocannon connections, the same for every throughput target. */
+  connections: number;
+  /** Seconds of unmeasured load on each target before its first measured slice (JIT warm-up). */
+  warmupSeconds: number;
+  /** Measured slices per target; targets take turns, one slice each per round. */
+  rounds: number;
+  /** Seconds per measured slice. */
+  sliceSeconds: number;
+  /** Requests per memory flood (row 3). */
+  floodRequests: number;
+  /** API keys the idempotency flood spreads over, enough to reach the server's overall cap. */
+  floodApiKeys: number;
+  /** Alternating runs of the suite and of dredd (row 4), and of the generator (row 5). */
+  toolRuns: number;
+}
+
+export const FULL: Settings = {
+  mode: 'full',
+  connections: 10,
+  warmupSeconds: 2,
+  rounds: 5,
+  sliceSeconds: 2,
+  floodRequests: 200_000,
+  floodApiKeys: 12,
+  toolRuns: 2,
+};
+
+export const TINY: Settings = {
+  mode: 'tiny',
+  connections: 10,
+  warmupSeconds: 0.2,
+  rounds: 1,
+  sliceSeconds: 0.5,
+  floodRequests: 2_000,
+  floodApiKeys: 2,
+  toolRuns: 1,
+};
