@@ -81,7 +81,7 @@ export function failedRules(result: RunResult | undefined): string[] {
   return (result?.rules ?? []).filter((r) => r.status === 'fail').map((r) => r.id);
 }
 
-/** A port nothing listens on right now (for Prism, which cannot be told to pick one). */
+/** A port nothing listens on right now (to show what an unreachable target does). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -156,20 +156,21 @@ describe('against Prism (stateless profile)', () => {
   let prism: ChildProcess;
   let baseUrl: string;
   beforeAll(async () => {
-    const port = await freePort();
-    prism = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'), 'mock', join(REPO_ROOT, 'generated', 'openapi.json'), '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
+    prism = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'), 'mock', join(REPO_ROOT, 'generated', 'openapi.json'), '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Prism serves the spec's paths at its root, without the server's /v1.
+    baseUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('Prism did not start within 60 s')), 60_000);
+      let output = '';
       prism.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Prism is listening')) {
+        output += chunk.toString();
+        const listening = /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (listening) {
           clearTimeout(timer);
-          resolve();
+          resolve(listening[1]);
         }
       });
       prism.on('exit', (code) => reject(new Error(`Prism exited with ${code}`)));
     });
-    // Prism serves the spec's paths at its root, without the server's /v1.
-    baseUrl = `http://127.0.0.1:${port}`;
   }, 90_000);
   afterAll(() => {
     prism?.kill();
