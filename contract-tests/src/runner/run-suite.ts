@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node';
 import { HttpClient } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
-import { EXIT, type RunResult } from '../results.ts';
+import type { RunResult } from '../results.ts';
 import { Contract } from '../spec/contract.ts';
 import type { WorkerConfig } from '../harness/session.ts';
 import { aggregate } from './aggregate.ts';
@@ -38,10 +38,8 @@ export async function runSuite(config: SuiteConfig): Promise<RunResult> {
   const started = performance.now();
   const errors: string[] = [];
   const redactor = new Redactor([config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey]);
-  const finish = (scenarios: Collector['scenarios']) => {
-    const result = aggregate(scenarios, errors.map((e) => redactor.redact(e)), config, startedAt, Math.round(performance.now() - started));
-    return result;
-  };
+  const finish = (scenarios: Collector['scenarios']) =>
+    aggregate(scenarios, errors.map((e) => redactor.redact(e)), config, startedAt, Math.round(performance.now() - started));
 
   try {
     await preflight(config);
@@ -118,7 +116,6 @@ async function preflight(config: SuiteConfig): Promise<void> {
   }
 }
 
-export { EXIT };
 
 /**
  * The suite creates and revokes keys and sends notifications with HERALD_API_KEY, so it must be
