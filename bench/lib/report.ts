@@ -11,6 +11,8 @@ export interface Target {
   value: number;
   /** e.g. "≥ 0.90×", "≤ 50 MiB", "= 0". */
   text: string;
+  /** The unit of a value compared as it is ("MiB"). */
+  unit?: string;
 }
 
 export interface Row {
@@ -43,7 +45,7 @@ export function atMost(value: number): Target {
   return { kind: 'ratio-at-most', value, text: `≤ ${formatRatio(value)}` };
 }
 export function valueAtMost(value: number, unit: string): Target {
-  return { kind: 'at-most', value, text: `≤ ${value} ${unit}` };
+  return { kind: 'at-most', value, text: `≤ ${value} ${unit}`, unit };
 }
 export function valueEquals(value: number): Target {
   return { kind: 'equals', value, text: `= ${value}` };
@@ -89,22 +91,30 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** autocannon's latency histogram counts whole milliseconds: 0 means under one. */
 export function formatMs(ms: number): string {
-  return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+  return ms < 1 ? '<1 ms' : `${Math.round(ms)} ms`;
 }
 
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** The number a target applies to, as the table shows it. */
+function shownFigure(row: Row): string {
+  if (row.ratio === null) return '';
+  if (row.comparedWith !== null) return `${formatRatio(row.ratio)} ${row.comparedWith}`;
+  return row.target?.unit ? `${row.ratio} ${row.target.unit}` : String(row.ratio);
+}
+
 /** The table printed at the end of a run. */
 export function renderTable(rows: readonly Row[]): string {
-  const header = ['#', 'measured', 'figure', 'ratio', 'target', 'result'];
+  const header = ['#', 'measured', 'figure', 'ratio / value', 'target', 'result'];
   const body = rows.map((row) => [
     String(row.group),
     row.name,
     row.figure,
-    row.ratio === null ? '' : row.comparedWith === null ? String(row.ratio) : `${formatRatio(row.ratio)} ${row.comparedWith}`,
+    shownFigure(row),
     row.target?.text ?? '',
     row.result === 'error' ? `ERROR: ${row.reason}` : row.result,
   ]);

@@ -67,7 +67,7 @@ function growthRow(id: string, name: string, result: Awaited<ReturnType<typeof f
     group: 3,
     id,
     name,
-    figure: `RSS ${result.before.rssMiB.toFixed(0)} → ${result.middle.rssMiB.toFixed(0)} → ${result.after.rssMiB.toFixed(0)} MiB (+${growth.toFixed(1)} MiB; 2nd half ${signed(secondHalf)}) · heap ${signed(heap)} MiB · ${tables}`,
+    figure: `RSS ${result.before.rssMiB.toFixed(0)} → ${result.middle.rssMiB.toFixed(0)} → ${result.after.rssMiB.toFixed(0)} MiB (2nd half ${signed(secondHalf)}) · heap used ${signed(heap)} MiB · ${tables}`,
     values: {
       requests: settings.floodRequests,
       seconds: Math.round(result.seconds * 10) / 10,

@@ -105,7 +105,7 @@ function describe(figures: TargetFigures): string {
   const cpu =
     figures.serverCpu === null
       ? ''
-      : ` · server ${Math.round(figures.serverCpu * 100)}% CPU, ${figures.serverCpuMicrosPerRequest?.toFixed(0)} µs/req · client ${Math.round(figures.clientCpu * 100)}% CPU`;
+      : ` · server ${Math.round(figures.serverCpu * 100)}% CPU, ${figures.serverCpuMicrosPerRequest?.toFixed(0)} µs CPU/req`;
   return `${formatCount(figures.requestsPerSecond)} req/s · p50 ${formatMs(figures.p50Ms)} · p99 ${formatMs(figures.p99Ms)}${cpu}`;
 }
 
