@@ -136,17 +136,23 @@ function printBanner() {
 }
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1); // a second signal: stop now
-    stopping = true;
-    app.log.info({ signal }, 'stopping');
-    app.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        process.stderr.write(`herald: error while stopping: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  });
+function stop(reason: string) {
+  if (stopping) process.exit(1); // asked twice: stop now
+  stopping = true;
+  app.log.info({ reason }, 'stopping');
+  app.close().then(
+    () => process.exit(0),
+    (error: Error) => {
+      process.stderr.write(`herald: error while stopping: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
+
+// `kill <npm pid>` stops npm and its shell but not the shell's child: npm's `sh -c` does not
+// pass SIGTERM on. A server whose parent is gone stops itself rather than linger on the port.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop('parent process exited');
+}, 1000).unref();

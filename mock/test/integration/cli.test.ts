@@ -58,7 +58,7 @@ describe('npm start (mock/start.ts)', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(output).toContain('"msg":"stopping"');
+    expect(output).toContain('"reason":"SIGTERM","msg":"stopping"');
   });
 
   it('refuses bad flags with a usage message', async () => {
