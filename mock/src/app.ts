@@ -104,9 +104,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: false,
     clientErrorHandler: (error, socket) => answerMalformedRequest(error, socket, nextRequestId(), context, httpDate),
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (_error, request, reply) => {
       reply.header('x-request-id', request.id).header('date', httpDate());
-      badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' }, error.message);
+      badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' });
     },
   });
 
@@ -283,10 +283,6 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
       badRequest(reply, context, { location: 'header', pointer: 'Content-Length', message: 'does not match the body' });
       return;
   }
-  if (error.name === 'SyntaxError' || /proto|constructor/i.test(error.message ?? '')) {
-    badRequest(reply, context, { location: 'body', pointer: '', message: 'is not acceptable JSON' });
-    return;
-  }
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     badRequest(reply, context, { location: 'body', pointer: '', message: 'could not be read' });
@@ -296,8 +292,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   problems.send(reply, 'internal_error', 'The server failed. Retry the request with the same Idempotency-Key.');
 }
 
-function badRequest(reply: FastifyReply, context: ServerContext, issue: ValidationIssue, cause?: string) {
-  void cause;
+function badRequest(reply: FastifyReply, context: ServerContext, issue: ValidationIssue) {
   const where = issue.pointer ? `${issue.location} ${issue.pointer}` : issue.location;
   context.problems.send(reply, 'validation_failed', `The request does not match this operation: ${where} ${issue.message}.`, {
     errors: [issue],

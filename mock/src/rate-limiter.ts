@@ -1,4 +1,4 @@
-import { FixedWindowTable, WINDOW_SECONDS, secondsUntil } from './fixed-window.ts';
+import { FixedWindowTable, secondsUntil } from './fixed-window.ts';
 
 // The per-key rate limit (spec "Rate limits"): a fixed 60-second window per key id, shared by the
 // key's current and previous secret, opened by the key's first request. Refused requests are
@@ -33,18 +33,6 @@ export class RateLimiter {
     }
     const state = this.windows.count(keyId, now);
     return { allowed: true, limit, remaining: limit - state.count, resetSeconds: secondsUntil(state.resetAt, now) };
-  }
-
-  /** Where a key stands without counting a request (the window a fresh request would open, if none). */
-  status(keyId: string, limit: number, now: number): RateLimitDecision {
-    const live = this.windows.peek(keyId, now);
-    if (live === undefined) return { allowed: true, limit, remaining: limit, resetSeconds: WINDOW_SECONDS };
-    return {
-      allowed: live.count < limit,
-      limit,
-      remaining: Math.max(0, limit - live.count),
-      resetSeconds: secondsUntil(live.resetAt, now),
-    };
   }
 }
 
