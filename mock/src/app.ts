@@ -139,6 +139,10 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     done();
   };
   app.decorateRequest('principal', null);
+  // The root context answers 404 and 405: a body sent there is read and dropped, never parsed
+  // (a JSON parse error must not turn a 405 into a 400). Each operation brings its own parsers.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', drainBody);
   if (logLevel === 'debug' || logLevel === 'trace') {
     app.addHook('onResponse', (request, reply, done) => {
       app.log.debug(
@@ -180,11 +184,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const siteRoutes = siteRoutePaths(testClock !== null);
   app.register(async (scope) => {
     scope.addHook('onRequest', stampHook);
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
     registerSiteRoutes(scope, context, siteOptions);
   });
   for (const [path, methods] of siteRoutes) knownPaths.push({ pattern: pathPattern(path), methods });
 
-  app.setNotFoundHandler((request, reply) => {
+  const answerUnknownRoute = (request: FastifyRequest, reply: FastifyReply) => {
     stamp(request, reply);
     const path = request.url.split('?', 1)[0];
     const known = knownPaths.find((entry) => entry.pattern.test(path));
@@ -198,9 +204,15 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       return;
     }
     context.problems.send(reply, 'not_found', 'There is no such route. The API lives under ' + contract.basePath + '/.');
-  });
+  };
+  app.setNotFoundHandler(answerUnknownRoute);
 
-  app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, context));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Fastify refuses a malformed Content-Type before it looks for a route; without a route
+    // that is still a 404 or a 405.
+    if (request.is404) answerUnknownRoute(request, reply);
+    else answerError(error, request, reply, context);
+  });
 
   app.decorate('herald', {
     contract,
@@ -251,15 +263,17 @@ function registerOperation(
         else parseJson(request, body as string, done);
       });
     } else {
-      // Read and drop the body: leaving it unread would leave its bytes on a kept-alive connection.
-      scope.addContentTypeParser('*', (_request, payload, done) => {
-        payload.on('error', () => done(null, undefined));
-        payload.on('end', () => done(null, undefined));
-        payload.resume();
-      });
+      scope.addContentTypeParser('*', drainBody);
     }
     scope.route(route);
   });
+}
+
+/** Reads and drops a body: leaving it unread would leave its bytes on a kept-alive connection. */
+function drainBody(_request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) {
+  payload.on('error', () => done(null, undefined));
+  payload.on('end', () => done(null, undefined));
+  payload.resume();
 }
 
 /** Maps what fastify throws (body too large, bad JSON, wrong content type, …) to problems. */

@@ -71,8 +71,13 @@ export function createAuthHook(
   }
 
   // The hook never returns a value: a returned reply is thenable, and fastify would await it.
+  // An operation without a request body ignores any body sent; fastify would refuse a malformed
+  // Content-Type before reading it (415, which such operations do not document), so it goes.
+  const ignoresBody = operation.requestBody === null;
+
   return function authenticate(request, reply, done) {
     stamp(request, reply);
+    if (ignoresBody && request.headers['content-type'] !== undefined) delete request.headers['content-type'];
     const now = clock.now();
 
     // 1. Exactly one credential header.
