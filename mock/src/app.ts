@@ -130,9 +130,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
 
   const httpDate = createHttpDate(clock);
   /** Every response carries its request id and a `Date` from the server clock. */
-  const stamp = (request: FastifyRequest, reply: FastifyReply) => {
+  const stamp = (request: FastifyRequest, reply: FastifyReply, at?: number) => {
     reply.header('x-request-id', request.id);
-    reply.header('date', httpDate());
+    reply.header('date', httpDate(at));
   };
   const stampHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     stamp(request, reply);
@@ -240,7 +240,7 @@ function registerOperation(
   compiler: ReturnType<typeof createSchemaCompiler>,
   operation: Operation,
   handler: (typeof OPERATION_HANDLERS)[string],
-  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+  stamp: (request: FastifyRequest, reply: FastifyReply, at?: number) => void,
   stampHook: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void,
 ) {
   const url = operation.servedPath.replace(/\{([^}]+)\}/g, ':$1');
@@ -322,7 +322,7 @@ function answerMalformedRequest(
   socket: Socket,
   requestId: string,
   context: ServerContext,
-  httpDate: () => string,
+  httpDate: (at?: number) => string,
 ) {
   if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
   const message =

@@ -29,6 +29,8 @@ export interface Principal {
   readonly account: AccountRecord;
   readonly plan: PlanLimits;
   readonly rateLimit: RateLimitDecision;
+  /** The clock's reading when the request was authenticated (its `Date` and rate-limit headers). */
+  readonly authenticatedAt: number;
 }
 
 declare module 'fastify' {
@@ -50,7 +52,7 @@ const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
 export function createAuthHook(
   context: ServerContext,
   operation: Operation,
-  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+  stamp: (request: FastifyRequest, reply: FastifyReply, at: number) => void,
 ): onRequestHookHandler {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
   const scopesByForm = operation.scopesByForm;
@@ -76,9 +78,10 @@ export function createAuthHook(
   const ignoresBody = operation.requestBody === null;
 
   return function authenticate(request, reply, done) {
-    stamp(request, reply);
-    if (ignoresBody && request.headers['content-type'] !== undefined) delete request.headers['content-type'];
+    // One reading of the clock for the whole pipeline, so that `Date` + `t` = `X-RateLimit-Reset`.
     const now = clock.now();
+    stamp(request, reply, now);
+    if (ignoresBody && request.headers['content-type'] !== undefined) delete request.headers['content-type'];
 
     // 1. Exactly one credential header.
     const credential = extractCredential(request.raw.rawHeaders);
@@ -157,6 +160,7 @@ export function createAuthHook(
       account,
       plan,
       rateLimit,
+      authenticatedAt: now,
     };
     done();
   };

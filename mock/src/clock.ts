@@ -46,12 +46,15 @@ export function formatTimestamp(epochMilliseconds: number): string {
   return iso.endsWith('.000Z') ? iso.slice(0, -5) + 'Z' : iso;
 }
 
-/** The `Date` header value for the clock's current second, computed once per second. */
-export function createHttpDate(clock: Clock): () => string {
+/**
+ * The `Date` header value for the clock's current second (or for `at`, when the caller already
+ * read the clock and other headers must agree with it), computed once per second.
+ */
+export function createHttpDate(clock: Clock): (at?: number) => string {
   let second = NaN;
   let value = '';
-  return () => {
-    const nowSecond = Math.floor(clock.now() / 1000);
+  return (at = clock.now()) => {
+    const nowSecond = Math.floor(at / 1000);
     if (nowSecond !== second) {
       second = nowSecond;
       value = new Date(nowSecond * 1000).toUTCString();

@@ -229,8 +229,8 @@ const getUsage: OperationHandler = ({ principal, now, context }) => {
           limit: rate.limit,
           remaining: rate.remaining,
           window_seconds: WINDOW_SECONDS,
-          // The same instant as X-RateLimit-Reset.
-          resets_at: formatTimestamp((Math.floor(now / 1000) + rate.resetSeconds) * 1000),
+          // The same instant as X-RateLimit-Reset (computed from the same reading of the clock).
+          resets_at: formatTimestamp((Math.floor(principal.authenticatedAt / 1000) + rate.resetSeconds) * 1000),
         },
         quota: quotaStatus(plan, context.store.usage(principal.account.id, period.start), period),
       },
