@@ -37,7 +37,7 @@ export function createSchemaCompiler(document: SpecNode, options: SchemaCompiler
     keywords: ['example', 'xml', 'externalDocs'],
   });
   addFormats(ajv);
-  ajv.addSchema({ $id: COMPONENTS_ID, $defs: adapt(document.components?.schemas ?? {}) });
+  ajv.addSchema({ $id: COMPONENTS_ID, $defs: adapt({ $defs: document.components?.schemas ?? {} }).$defs });
   const cache = new Map<string, ValidateFunction>();
   return {
     compile(schema) {
@@ -53,11 +53,17 @@ export function createSchemaCompiler(document: SpecNode, options: SchemaCompiler
   };
 }
 
+/** Keywords whose value maps names (properties, definitions) to schemas: the names are data. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+/** Keywords whose value is data, not schema. */
+const LITERALS = new Set(['examples', 'example', 'const', 'enum', 'default', 'required', 'dependentRequired']);
+
 function adapt(node: SpecNode): SpecNode {
   if (Array.isArray(node)) return node.map(adapt);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, SpecNode> = {};
   for (const [key, value] of Object.entries<SpecNode>(node)) {
+    if (key.startsWith('x-')) continue; // vendor extensions annotate; they never constrain
     if (key === '$ref' && typeof value === 'string' && value.startsWith(COMPONENT_REF)) {
       out.$ref = `${COMPONENTS_ID}#/$defs/${value.slice(COMPONENT_REF.length)}`;
     } else if (key === 'discriminator' && value && typeof value === 'object') {
@@ -65,8 +71,10 @@ function adapt(node: SpecNode): SpecNode {
       // A discriminator only makes sense on objects, and ajv skips the whole `oneOf` for anything
       // else; saying `type: object` keeps plain JSON Schema's answer (null, arrays, … fail).
       out.type ??= 'object';
-    } else if (key === 'examples' || key === 'example' || key === 'const' || key === 'enum' || key === 'default') {
-      out[key] = value; // literal data, not schema
+    } else if (LITERALS.has(key)) {
+      out[key] = value;
+    } else if (NAME_MAPS.has(key) && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.entries<SpecNode>(value).map(([name, schema]) => [name, adapt(schema)]));
     } else {
       out[key] = adapt(value);
     }
