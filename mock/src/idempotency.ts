@@ -32,17 +32,21 @@ interface SealedBody {
   readonly ciphertext: Buffer;
 }
 
+// Kept lean: up to 20,000 of these live at once.
 interface Entry {
   readonly apiKeyId: string;
-  readonly idempotencyKey: string;
   readonly fingerprint: string;
   readonly createdAt: number;
   /** Set while the first request runs; resolved when it completes or gives up. */
   pending: { promise: Promise<void>; resolve: () => void } | null;
-  response: Omit<StoredResponse, 'body'> | null;
-  plainBody: string | null;
-  sealedBody: SealedBody | null;
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  contentType: string;
+  /** The body as sent, or sealed when it shows a secret. */
+  body: string | SealedBody;
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 export type Admission =
   /** Nothing stored: run the request, then `complete` (or `abandon` if it should not be kept). */
@@ -86,24 +90,22 @@ export class IdempotencyStore {
     if (entry !== undefined) {
       if (entry.fingerprint !== fingerprint) return { kind: 'mismatch', reason: 'different-request' };
       if (entry.pending !== null) return { kind: 'wait', until: entry.pending.promise };
-      const response = entry.response as Omit<StoredResponse, 'body'>;
-      if (entry.plainBody !== null) return { kind: 'replay', response: { ...response, body: entry.plainBody } };
-      const body = unseal(entry.sealedBody as SealedBody, presentedSecret, id);
+      const body = typeof entry.body === 'string' ? entry.body : unseal(entry.body, presentedSecret, id);
       if (body === null) return { kind: 'mismatch', reason: 'different-secret' };
-      return { kind: 'replay', response: { ...response, body } };
+      return { kind: 'replay', response: { status: entry.status, headers: entry.headers, body, contentType: entry.contentType } };
     }
 
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
     const created: Entry = {
       apiKeyId,
-      idempotencyKey,
       fingerprint,
       createdAt: now,
       pending: { promise, resolve },
-      response: null,
-      plainBody: null,
-      sealedBody: null,
+      status: 0,
+      headers: NO_HEADERS,
+      contentType: '',
+      body: '',
     };
     this.insert(id, created, now);
     const settle = () => {
@@ -114,10 +116,10 @@ export class IdempotencyStore {
     return {
       kind: 'execute',
       complete: (response, containsSecret) => {
-        const { body, ...rest } = response;
-        created.response = rest;
-        if (containsSecret) created.sealedBody = seal(body, presentedSecret, id);
-        else created.plainBody = body;
+        created.status = response.status;
+        created.headers = Object.keys(response.headers).length === 0 ? NO_HEADERS : response.headers;
+        created.contentType = response.contentType;
+        created.body = containsSecret ? seal(response.body, presentedSecret, id) : response.body;
         settle();
       },
       abandon: () => {
