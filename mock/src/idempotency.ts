@@ -177,11 +177,42 @@ export function requestFingerprint(method: string, path: string, body: unknown):
     .digest('base64');
 }
 
+/**
+ * JSON with object keys sorted. Iterative, not recursive: a 16 KiB body can nest thousands of
+ * levels deep, more than the call stack holds.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value as object).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (item instanceof Literal) {
+      out.push(item.text);
+    } else if (item === null || typeof item !== 'object') {
+      out.push(JSON.stringify(item) ?? 'null');
+    } else if (Array.isArray(item)) {
+      stack.push(new Literal(']'));
+      for (let i = item.length - 1; i >= 0; i--) {
+        stack.push(item[i]);
+        if (i > 0) stack.push(new Literal(','));
+      }
+      stack.push(new Literal('['));
+    } else {
+      const keys = Object.keys(item).sort();
+      stack.push(new Literal('}'));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push((item as Record<string, unknown>)[keys[i]]);
+        stack.push(new Literal(`${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:`));
+      }
+      stack.push(new Literal('{'));
+    }
+  }
+  return out.join('');
+}
+
+/** Text to emit as is (as opposed to a value to serialize). */
+class Literal {
+  constructor(readonly text: string) {}
 }
 
 function sealingKey(presentedSecret: string, salt: Buffer, id: string): Buffer {

@@ -105,6 +105,15 @@ describe('idempotency keys', () => {
     }
   });
 
+  it('fingerprints a body nested as deep as 16 KiB allows', async () => {
+    const depth = 8000;
+    const body = `{"channel":"webhook","url":"https://hooks.example.com/x","payload":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const a = await ctx.call('POST', '/notifications', { key: full(), body, contentType: 'application/json', idempotencyKey: 'deep' });
+    expect(a.status).toBe(202);
+    const b = await ctx.call('POST', '/notifications', { key: full(), body, contentType: 'application/json', idempotencyKey: 'deep' });
+    expect(b.header('idempotent-replayed')).toBe('true');
+  });
+
   it('creates exactly one key under concurrent identical requests', async () => {
     const before = await keyCount();
     const results = await Promise.all(

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, IdempotencyStore, requestFingerprint, RETENTION_MS, type StoredResponse } from '../../src/idempotency.ts';
 import { generateKey } from '../../src/key-format.ts';
@@ -104,7 +105,20 @@ describe('request fingerprint', () => {
     expect(requestFingerprint('POST', '/v1/api-keys', undefined)).not.toBe(requestFingerprint('POST', '/v1/api-keys', {}));
   });
 
-  it('serializes canonically', () => {
+  it('serializes canonically, as JSON.stringify would with sorted keys', () => {
     expect(canonicalJson({ b: [1, { d: 1, c: null }], a: 'x' })).toBe('{"a":"x","b":[1,{"c":null,"d":1}]}');
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
+      }),
+    );
+    expect(canonicalJson([{}, [], '', 0, false, null])).toBe('[{},[],"",0,false,null]');
+  });
+
+  it('handles nesting deeper than the call stack', () => {
+    const depth = 100_000;
+    const deep = JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+    expect(canonicalJson(deep).length).toBe(2 * depth);
   });
 });
