@@ -39,8 +39,10 @@ declare module 'fastify' {
   }
 }
 
-const CHALLENGE = 'ApiKey realm="herald", Bearer realm="herald"';
-const CHALLENGE_INVALID_TOKEN = 'ApiKey realm="herald", error="invalid_token", Bearer realm="herald", error="invalid_token"';
+/** `WWW-Authenticate` of a 401: one challenge per `Authorization` scheme (RFC 9110, RFC 6750). */
+export const CHALLENGE = 'ApiKey realm="herald", Bearer realm="herald"';
+/** … and when a key was presented. */
+export const CHALLENGE_INVALID_TOKEN = 'ApiKey realm="herald", error="invalid_token", Bearer realm="herald", error="invalid_token"';
 
 const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
   invalid_api_key:
@@ -72,11 +74,11 @@ export function createAuthHook(
     unauthorized(reply, failure, true);
   }
 
-  // The hook never returns a value: a returned reply is thenable, and fastify would await it.
   // An operation without a request body ignores any body sent; fastify would refuse a malformed
   // Content-Type before reading it (415, which such operations do not document), so it goes.
   const ignoresBody = operation.requestBody === null;
 
+  // The hook never returns a value: a returned reply is thenable, and fastify would await it.
   return function authenticate(request, reply, done) {
     // One reading of the clock for the whole pipeline, so that `Date` + `t` = `X-RateLimit-Reset`.
     const now = clock.now();

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from './auth-hook.ts';
+import { CHALLENGE_INVALID_TOKEN, type Principal } from './auth-hook.ts';
 import { secretFailure } from './authenticator.ts';
 import type { HandlerResult, OperationHandler } from './handlers.ts';
 import { requestFingerprint, type StoredResponse } from './idempotency.ts';
@@ -36,7 +36,7 @@ export function createOperationRoute(
     const failure = secretFailure(principal.key, principal.slot, now);
     if (failure === null) return true;
     removeRateLimitHeaders(reply);
-    reply.header('www-authenticate', 'ApiKey realm="herald", error="invalid_token", Bearer realm="herald", error="invalid_token"');
+    reply.header('www-authenticate', CHALLENGE_INVALID_TOKEN);
     problems.send(reply, failure, 'The API key stopped working while this request was being received.');
     return false;
   }
