@@ -22,7 +22,7 @@ export interface Settings {
 export const FULL: Settings = {
   mode: 'full',
   connections: 10,
-  warmupSeconds: 2,
+  warmupSeconds: 3,
   rounds: 5,
   sliceSeconds: 2,
   floodRequests: 200_000,

@@ -1,6 +1,7 @@
 import { measureInterleaved, type TargetFigures } from '../lib/interleave.ts';
 import { withBrokenChecksum, unknownKeyGenerator } from '../lib/keys.ts';
-import { atLeast, formatCount, formatMs, valueEquals, verdict, type Row } from '../lib/report.ts';
+import { comparisonRow, describeTarget, targetValues } from '../lib/comparison.ts';
+import { atLeast, formatCount, valueEquals, verdict, type Row } from '../lib/report.ts';
 import { startReferenceServer } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
@@ -47,50 +48,47 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
       })),
       settings,
     );
-    const how = `autocannon ${settings.connections} conn, ${settings.rounds}×${settings.sliceSeconds} s interleaved; lookups from the server's counter`;
-    const get = (name: string) => measured.targets.get(name) as TargetFigures;
-    const describe = (name: string) => {
-      const figures = get(name);
-      const own = lookups.get(name) as { lookups: number; served: number };
-      return {
-        figure: `${formatCount(figures.requestsPerSecond)} req/s · p50 ${formatMs(figures.p50Ms)} · p99 ${formatMs(figures.p99Ms)} · ${formatCount(own.lookups)} lookups for ${formatCount(own.served)} responses`,
-        values: {
-          requestsPerSecond: Math.round(figures.requestsPerSecond),
-          p50Ms: figures.p50Ms,
-          p99Ms: figures.p99Ms,
-          storeLookups: own.lookups,
-          responses: own.served,
-          serverCpuMicrosPerRequest: figures.serverCpuMicrosPerRequest === null ? null : Math.round(figures.serverCpuMicrosPerRequest * 10) / 10,
-        },
-      };
-    };
-    const malformedRatio = measured.ratio('malformed', 'valid');
-    const unknownRatio = measured.ratio('unknown', 'valid');
-    const malformedLookups = (lookups.get('malformed') as { lookups: number }).lookups;
     const unknownCount = lookups.get('unknown') as { lookups: number; served: number };
     // Each unknown key must reach the store once; fewer lookups would mean the server took the
     // bench's well-formed key for a malformed one, and the row would measure the wrong thing.
     if (unknownCount.lookups < unknownCount.served) {
       throw new Error(`the unknown well-formed key caused ${unknownCount.lookups} lookups for ${unknownCount.served} responses`);
     }
-    return [
-      { group: 2, id: 'rejection.valid', name: 'valid key → 200', ...describe('valid'), method: how, ratio: null, comparedWith: null, target: null, result: 'info' },
-      {
+    const how = `autocannon ${settings.connections} connections, ${settings.rounds} interleaved ${settings.sliceSeconds} s slices; lookups from the server's counter`;
+    const figureRow = (name: string, label: string): Row => {
+      const figures = measured.targets.get(name) as TargetFigures;
+      const own = lookups.get(name) as { lookups: number; served: number };
+      return {
         group: 2,
-        id: 'rejection.malformed',
-        name: 'malformed key (bad checksum) → 401',
-        ...describe('malformed'),
-        method: `${how}; median of per-round ratios`,
-        ratio: malformedRatio.median,
+        id: `rejection.${name}`,
+        name: label,
+        figure: `${describeTarget(figures)} · ${formatCount(own.lookups)} lookups / ${formatCount(own.served)} responses`,
+        values: { ...targetValues(figures), storeLookups: own.lookups, lookupsPerResponse: Math.round((own.lookups / own.served) * 1000) / 1000 },
+        method: how,
+        ratio: null,
+        comparedWith: null,
+        target: null,
+        result: 'info',
+      };
+    };
+    const malformedLookups = (lookups.get('malformed') as { lookups: number }).lookups;
+    return [
+      figureRow('valid', 'valid key → 200'),
+      figureRow('malformed', 'malformed key (bad checksum) → 401'),
+      comparisonRow(measured, settings, {
+        group: 2,
+        id: 'rejection.malformed.vs-valid',
+        name: '  malformed ÷ valid',
+        numerator: 'malformed',
+        denominator: 'valid',
         comparedWith: '÷ valid',
         target: TARGETS.malformedVsValid,
-        result: verdict(TARGETS.malformedVsValid, malformedRatio.median),
-      },
+      }),
       {
         group: 2,
         id: 'rejection.malformed.lookups',
         name: '  store lookups for malformed keys',
-        figure: `${formatCount(malformedLookups)}`,
+        figure: `${formatCount(malformedLookups)} in ${formatCount((lookups.get('malformed') as { served: number }).served)} responses`,
         values: { storeLookups: malformedLookups },
         method: "the server's lookup counter before and after each slice",
         ratio: malformedLookups,
@@ -98,17 +96,16 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
         target: TARGETS.malformedLookups,
         result: verdict(TARGETS.malformedLookups, malformedLookups),
       },
-      {
+      figureRow('unknown', 'unknown well-formed key → 401'),
+      comparisonRow(measured, settings, {
         group: 2,
-        id: 'rejection.unknown',
-        name: 'unknown well-formed key → 401',
-        ...describe('unknown'),
-        method: `${how}; median of per-round ratios`,
-        ratio: unknownRatio.median,
+        id: 'rejection.unknown.vs-valid',
+        name: '  unknown ÷ valid',
+        numerator: 'unknown',
+        denominator: 'valid',
         comparedWith: '÷ valid',
         target: TARGETS.unknownVsValid,
-        result: verdict(TARGETS.unknownVsValid, unknownRatio.median),
-      },
+      }),
     ];
   } finally {
     await server.stop();

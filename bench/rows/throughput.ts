@@ -1,5 +1,6 @@
 import { measureInterleaved, type TargetFigures } from '../lib/interleave.ts';
-import { atLeast, formatCount, formatMs, verdict, type Row, type Target } from '../lib/report.ts';
+import { comparisonRow, describeTarget, targetValues } from '../lib/comparison.ts';
+import { atLeast, type Row, type Target } from '../lib/report.ts';
 import { capture, startBareServer, startPrism, startReferenceServer } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
@@ -52,13 +53,13 @@ export async function measureThroughput(settings: Settings): Promise<Row[]> {
       settings,
     );
 
-    const how = `autocannon ${settings.connections} conn, ${settings.rounds}×${settings.sliceSeconds} s interleaved`;
+    const how = `autocannon ${settings.connections} connections, ${settings.rounds} interleaved ${settings.sliceSeconds} s slices`;
     const figureRow = (id: string, name: string, figures: TargetFigures): Row => ({
       group: 1,
       id: `throughput.${id}`,
       name,
-      figure: describe(figures),
-      values: values(figures),
+      figure: describeTarget(figures),
+      values: targetValues(figures),
       method: how,
       ratio: null,
       comparedWith: null,
@@ -69,7 +70,7 @@ export async function measureThroughput(settings: Settings): Promise<Row[]> {
     const rows: Row[] = [
       figureRow('health', 'GET /health (same server, no auth)', get('health')),
       figureRow('bare-node-http', 'bare node:http, same bytes', get('bare')),
-      figureRow('prism', `Prism mock (prism mock, ${prismStartup(prism.startupMs)})`, get('prism')),
+      figureRow('prism', `Prism mock (up in ${(prism.startupMs / 1000).toFixed(1)} s)`, get('prism')),
     ];
     const comparisons: Array<[string, string, string, Target]> = [
       ['health', 'vs-health', '÷ /health', TARGETS.vsHealth],
@@ -77,50 +78,23 @@ export async function measureThroughput(settings: Settings): Promise<Row[]> {
       ['prism', 'vs-prism', '÷ Prism', TARGETS.vsPrism],
     ];
     for (const form of forms) {
-      const own = get(form.id);
-      rows.push(figureRow(`ping-${form.id}`, `GET /v1/ping, ${form.label}`, own));
+      rows.push(figureRow(`ping-${form.id}`, `GET /v1/ping, ${form.label}`, get(form.id)));
       for (const [other, suffix, label, target] of comparisons) {
-        const ratio = measured.ratio(form.id, other);
-        rows.push({
-          group: 1,
-          id: `throughput.ping-${form.id}.${suffix}`,
-          name: `  ping (${form.label}) ${label}`,
-          figure: `per-round ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)}`,
-          values: { ratioMedian: ratio.median, ratioMin: ratio.min, ratioMax: ratio.max },
-          method: `median of ${settings.rounds} per-round ratios of req/s`,
-          ratio: ratio.median,
-          comparedWith: label,
-          target,
-          result: verdict(target, ratio.median),
-        });
+        rows.push(
+          comparisonRow(measured, settings, {
+            group: 1,
+            id: `throughput.ping-${form.id}.${suffix}`,
+            name: `  ping (${form.label}) ${label}`,
+            numerator: form.id,
+            denominator: other,
+            comparedWith: label,
+            target,
+          }),
+        );
       }
     }
     return rows;
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
-}
-
-function describe(figures: TargetFigures): string {
-  const cpu =
-    figures.serverCpu === null
-      ? ''
-      : ` · server ${Math.round(figures.serverCpu * 100)}% CPU, ${figures.serverCpuMicrosPerRequest?.toFixed(0)} µs CPU/req`;
-  return `${formatCount(figures.requestsPerSecond)} req/s · p50 ${formatMs(figures.p50Ms)} · p99 ${formatMs(figures.p99Ms)}${cpu}`;
-}
-
-function values(figures: TargetFigures): Record<string, number | null> {
-  return {
-    requestsPerSecond: Math.round(figures.requestsPerSecond),
-    p50Ms: figures.p50Ms,
-    p99Ms: figures.p99Ms,
-    serverCpuShare: figures.serverCpu === null ? null : Math.round(figures.serverCpu * 100) / 100,
-    serverCpuMicrosPerRequest: figures.serverCpuMicrosPerRequest === null ? null : Math.round(figures.serverCpuMicrosPerRequest * 10) / 10,
-    clientCpuShare: Math.round(figures.clientCpu * 100) / 100,
-    responses: figures.responses,
-  };
-}
-
-function prismStartup(ms: number): string {
-  return `up in ${(ms / 1000).toFixed(1)} s`;
 }
