@@ -70,7 +70,7 @@ export const listApiKeys_200_twoKeys: operations['listApiKeys']['responses'][200
       scopes: ['keys:read', 'usage:read'],
       status: 'active',
       created_at: '2026-11-24T09:35:00Z',
-      expires_at: '2027-01-01T00:00:00Z',
+      expires_at: '2035-01-01T00:00:00Z',
       last_used_at: null,
       regenerated_at: null,
       previous_secret: null,
@@ -83,7 +83,7 @@ export const listApiKeys_200_twoKeys: operations['listApiKeys']['responses'][200
 export const createApiKey_request_readOnlyDashboardKey: NonNullable<operations['createApiKey']['requestBody']>['content']['application/json'] = {
   name: 'Dashboard (read-only)',
   scopes: ['keys:read', 'usage:read'],
-  expires_at: '2027-01-01T00:00:00Z',
+  expires_at: '2035-01-01T00:00:00Z',
 };
 
 // #/paths/~1api-keys/post/responses/201/content/application~1json/examples/created → #/components/examples/CreatedApiKey

@@ -262,7 +262,8 @@ async function prepare(transaction) {
       setPath(transaction, pathTemplate, Object.fromEntries(pathParams.map((p) => [p.name, unknownIdLike(p.example || values[p.name])])));
       return expectProblem(transaction, info, 'not_found');
     case 413: {
-      const limit = Number((/(\d+)\s*KiB/.exec(deref(info.operation.responses['413']).description) || [0, 16])[1]) * 1024;
+      const limit = deref(info.operation.responses['413'])['x-herald-max-body-bytes'];
+      if (!Number.isInteger(limit)) throw new Error('the 413 response states no x-herald-max-body-bytes');
       transaction.request.body = JSON.stringify({ padding: 'x'.repeat(limit) });
       transaction.request.headers['Content-Type'] = 'application/json';
       return expectProblem(transaction, info, 'payload_too_large');

@@ -13,5 +13,5 @@ curl --request POST "${HERALD_BASE_URL:-https://api.herald.example/v1}/api-keys"
     "keys:read",
     "usage:read"
   ],
-  "expires_at": "2027-01-01T00:00:00Z"
+  "expires_at": "2035-01-01T00:00:00Z"
 }'

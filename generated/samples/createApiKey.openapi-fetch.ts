@@ -12,7 +12,7 @@ const { data, error, response } = await herald.POST('/api-keys', {
   body: {
     name: 'Dashboard (read-only)',
     scopes: ['keys:read', 'usage:read'],
-    expires_at: '2027-01-01T00:00:00Z',
+    expires_at: '2035-01-01T00:00:00Z',
   },
 });
 if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);

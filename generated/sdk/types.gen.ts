@@ -112,19 +112,12 @@ export type PingBody = {
 };
 
 /**
- * ErrorCode
- *
- * The machine-readable reason for a failure; the list is closed. Each code's problem schema
- * (`MissingApiKeyProblem` for `missing_api_key`, …) gives its status and meaning.
- *
- */
-export type ErrorCode = 'missing_api_key' | 'invalid_api_key' | 'expired_api_key' | 'revoked_api_key' | 'ambiguous_credentials' | 'validation_failed' | 'insufficient_permissions' | 'account_inactive' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'rate_limit_exceeded' | 'quota_exceeded' | 'authentication_throttled' | 'internal_error';
-
-/**
  * Problem
  *
- * RFC 9457 problem details, with Herald's machine `code` and the `request_id`. Each code has its
- * own schema (`MissingApiKeyProblem`, …) that fixes its `type`, `title` and `status`.
+ * RFC 9457 problem details, with Herald's machine `code` and the `request_id`. `code`
+ * discriminates: each code has its own schema (`MissingApiKeyProblem`, …, listed in the mapping
+ * below) that fixes its `type`, `title` and `status` and adds its own members. Codes that no
+ * operation lists (`method_not_allowed`) answer requests that match no operation.
  *
  */
 export type Problem = {
@@ -149,6 +142,232 @@ export type Problem = {
 };
 
 /**
+ * MissingApiKeyProblem
+ *
+ * No key was sent: neither `Authorization` nor `X-API-Key` carried one.
+ */
+export type MissingApiKeyProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/missing-api-key';
+    title?: 'Missing API key';
+    status?: 401;
+    code: 'missing_api_key';
+};
+
+/**
+ * InvalidApiKeyProblem
+ *
+ * The key is malformed (wrong scheme, prefix, length, characters or checksum) or belongs to no one.
+ */
+export type InvalidApiKeyProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/invalid-api-key';
+    title?: 'Invalid API key';
+    status?: 401;
+    code: 'invalid_api_key';
+};
+
+/**
+ * ExpiredApiKeyProblem
+ *
+ * The key passed its `expires_at`, or it was regenerated and its grace period is over.
+ */
+export type ExpiredApiKeyProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/expired-api-key';
+    title?: 'Expired API key';
+    status?: 401;
+    code: 'expired_api_key';
+};
+
+/**
+ * RevokedApiKeyProblem
+ *
+ * The key was revoked; it will never work again.
+ */
+export type RevokedApiKeyProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/revoked-api-key';
+    title?: 'Revoked API key';
+    status?: 401;
+    code: 'revoked_api_key';
+};
+
+/**
+ * AmbiguousCredentialsProblem
+ *
+ * The request carried a key in both `Authorization` and `X-API-Key`, or more than one `Authorization` or `X-API-Key` header. Send exactly one.
+ */
+export type AmbiguousCredentialsProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/ambiguous-credentials';
+    title?: 'Ambiguous credentials';
+    status?: 400;
+    code: 'ambiguous_credentials';
+};
+
+/**
+ * ValidationFailedProblem
+ *
+ * The request does not match this operation: a parameter, header or body is missing, malformed or out of range. `errors` lists each issue.
+ */
+export type ValidationFailedProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/validation-failed';
+    title?: 'Validation failed';
+    status?: 400;
+    code: 'validation_failed';
+    errors: Array<ValidationIssue>;
+};
+
+/**
+ * InsufficientPermissionsProblem
+ *
+ * The key lacks a scope this operation needs, or asked to grant a scope it does not hold. `missing_scopes` lists them.
+ */
+export type InsufficientPermissionsProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/insufficient-permissions';
+    title?: 'Insufficient permissions';
+    status?: 403;
+    code: 'insufficient_permissions';
+    /**
+     * The scopes the key would need and lacks.
+     */
+    missing_scopes: ScopeList;
+};
+
+/**
+ * AccountInactiveProblem
+ *
+ * The account that owns the key is suspended or closed. Its keys authenticate, but can do nothing.
+ */
+export type AccountInactiveProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/account-inactive';
+    title?: 'Account inactive';
+    status?: 403;
+    code: 'account_inactive';
+};
+
+/**
+ * NotFoundProblem
+ *
+ * No such route, or no such resource in the environment of the key (resources of other environments are never visible).
+ */
+export type NotFoundProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/not-found';
+    title?: 'Not found';
+    status?: 404;
+    code: 'not_found';
+};
+
+/**
+ * MethodNotAllowedProblem
+ *
+ * The route exists but not with this method; the `Allow` header lists the methods it has.
+ */
+export type MethodNotAllowedProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/method-not-allowed';
+    title?: 'Method not allowed';
+    status?: 405;
+    code: 'method_not_allowed';
+};
+
+/**
+ * PayloadTooLargeProblem
+ *
+ * The request body is larger than 16 KiB.
+ */
+export type PayloadTooLargeProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/payload-too-large';
+    title?: 'Payload too large';
+    status?: 413;
+    code: 'payload_too_large';
+};
+
+/**
+ * UnsupportedMediaTypeProblem
+ *
+ * The request body is not `application/json`.
+ */
+export type UnsupportedMediaTypeProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/unsupported-media-type';
+    title?: 'Unsupported media type';
+    status?: 415;
+    code: 'unsupported_media_type';
+};
+
+/**
+ * IdempotencyKeyReusedProblem
+ *
+ * The `Idempotency-Key` was already used, within 24 hours and by the same key, for a request with a different method, path or body.
+ */
+export type IdempotencyKeyReusedProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/idempotency-key-reused';
+    title?: 'Idempotency key reused';
+    status?: 422;
+    code: 'idempotency_key_reused';
+};
+
+/**
+ * RateLimitExceededProblem
+ *
+ * The key made more requests in this 60-second window than its plan allows. Wait `Retry-After` seconds.
+ */
+export type RateLimitExceededProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/rate-limit-exceeded';
+    title?: 'Rate limit exceeded';
+    status?: 429;
+    code: 'rate_limit_exceeded';
+};
+
+/**
+ * QuotaExceededProblem
+ *
+ * The account has used its monthly notification quota for this channel; `detail` states the usage, the limit and the reset date, and `quota` the same as data.
+ */
+export type QuotaExceededProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/quota-exceeded';
+    title?: 'Monthly quota exceeded';
+    status?: 429;
+    code: 'quota_exceeded';
+    /**
+     * The quota that was reached.
+     */
+    quota: {
+        limit: number;
+        used: number;
+        resets_at: Timestamp;
+    };
+};
+
+/**
+ * AuthenticationThrottledProblem
+ *
+ * This client address made too many failed authentication attempts in a minute. Every request with a credential from it is refused until `Retry-After` has passed.
+ */
+export type AuthenticationThrottledProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/authentication-throttled';
+    title?: 'Too many failed authentication attempts';
+    status?: 429;
+    code: 'authentication_throttled';
+};
+
+/**
+ * InternalErrorProblem
+ *
+ * The server failed. The request may or may not have been carried out; retry it with the same `Idempotency-Key`.
+ */
+export type InternalErrorProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/internal-error';
+    title?: 'Internal error';
+    status?: 500;
+    code: 'internal_error';
+};
+
+/**
+ * ErrorCode
+ *
+ * The machine-readable reason for a failure; the list is closed. Each code's problem schema
+ * (`MissingApiKeyProblem` for `missing_api_key`, …) gives its status and meaning.
+ *
+ */
+export type ErrorCode = 'missing_api_key' | 'invalid_api_key' | 'expired_api_key' | 'revoked_api_key' | 'ambiguous_credentials' | 'validation_failed' | 'insufficient_permissions' | 'account_inactive' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'rate_limit_exceeded' | 'quota_exceeded' | 'authentication_throttled' | 'internal_error';
+
+/**
  * ValidationIssue
  *
  * One thing wrong with the request.
@@ -163,143 +382,6 @@ export type ValidationIssue = {
      */
     pointer: string;
     message: string;
-};
-
-/**
- * ValidationFailedProblem
- *
- * The request does not match this operation: a parameter, header or body is missing, malformed or out of range. `errors` lists each issue.
- */
-export type ValidationFailedProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/validation-failed';
-    title?: 'Validation failed';
-    status?: 400;
-    code?: 'validation_failed';
-    errors: Array<ValidationIssue>;
-};
-
-/**
- * AmbiguousCredentialsProblem
- *
- * The request carried a key in both `Authorization` and `X-API-Key`, or more than one `Authorization` or `X-API-Key` header. Send exactly one.
- */
-export type AmbiguousCredentialsProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/ambiguous-credentials';
-    title?: 'Ambiguous credentials';
-    status?: 400;
-    code?: 'ambiguous_credentials';
-};
-
-/**
- * MissingApiKeyProblem
- *
- * No key was sent: neither `Authorization` nor `X-API-Key` carried one.
- */
-export type MissingApiKeyProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/missing-api-key';
-    title?: 'Missing API key';
-    status?: 401;
-    code?: 'missing_api_key';
-};
-
-/**
- * InvalidApiKeyProblem
- *
- * The key is malformed (wrong scheme, prefix, length, characters or checksum) or belongs to no one.
- */
-export type InvalidApiKeyProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/invalid-api-key';
-    title?: 'Invalid API key';
-    status?: 401;
-    code?: 'invalid_api_key';
-};
-
-/**
- * ExpiredApiKeyProblem
- *
- * The key passed its `expires_at`, or it was regenerated and its grace period is over.
- */
-export type ExpiredApiKeyProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/expired-api-key';
-    title?: 'Expired API key';
-    status?: 401;
-    code?: 'expired_api_key';
-};
-
-/**
- * RevokedApiKeyProblem
- *
- * The key was revoked; it will never work again.
- */
-export type RevokedApiKeyProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/revoked-api-key';
-    title?: 'Revoked API key';
-    status?: 401;
-    code?: 'revoked_api_key';
-};
-
-/**
- * InsufficientPermissionsProblem
- *
- * The key lacks a scope this operation needs, or asked to grant a scope it does not hold. `missing_scopes` lists them.
- */
-export type InsufficientPermissionsProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/insufficient-permissions';
-    title?: 'Insufficient permissions';
-    status?: 403;
-    code?: 'insufficient_permissions';
-    /**
-     * The scopes the key would need and lacks.
-     */
-    missing_scopes: ScopeList;
-};
-
-/**
- * AccountInactiveProblem
- *
- * The account that owns the key is suspended or closed. Its keys authenticate, but can do nothing.
- */
-export type AccountInactiveProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/account-inactive';
-    title?: 'Account inactive';
-    status?: 403;
-    code?: 'account_inactive';
-};
-
-/**
- * RateLimitExceededProblem
- *
- * The key made more requests in this 60-second window than its plan allows. Wait `Retry-After` seconds.
- */
-export type RateLimitExceededProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/rate-limit-exceeded';
-    title?: 'Rate limit exceeded';
-    status?: 429;
-    code?: 'rate_limit_exceeded';
-};
-
-/**
- * AuthenticationThrottledProblem
- *
- * This client address made too many failed authentication attempts in a minute. Every request with a credential from it is refused until `Retry-After` has passed.
- */
-export type AuthenticationThrottledProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/authentication-throttled';
-    title?: 'Too many failed authentication attempts';
-    status?: 429;
-    code?: 'authentication_throttled';
-};
-
-/**
- * InternalErrorProblem
- *
- * The server failed. The request may or may not have been carried out; retry it with the same `Idempotency-Key`.
- */
-export type InternalErrorProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/internal-error';
-    title?: 'Internal error';
-    status?: 500;
-    code?: 'internal_error';
 };
 
 /**
@@ -479,60 +561,12 @@ export type ApiKeyWithSecretBody = {
 };
 
 /**
- * PayloadTooLargeProblem
- *
- * The request body is larger than 16 KiB.
- */
-export type PayloadTooLargeProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/payload-too-large';
-    title?: 'Payload too large';
-    status?: 413;
-    code?: 'payload_too_large';
-};
-
-/**
- * UnsupportedMediaTypeProblem
- *
- * The request body is not `application/json`.
- */
-export type UnsupportedMediaTypeProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/unsupported-media-type';
-    title?: 'Unsupported media type';
-    status?: 415;
-    code?: 'unsupported_media_type';
-};
-
-/**
- * IdempotencyKeyReusedProblem
- *
- * The `Idempotency-Key` was already used, within 24 hours and by the same key, for a request with a different method, path or body.
- */
-export type IdempotencyKeyReusedProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/idempotency-key-reused';
-    title?: 'Idempotency key reused';
-    status?: 422;
-    code?: 'idempotency_key_reused';
-};
-
-/**
  * ApiKeyBody
  *
  * One API key, without its secret.
  */
 export type ApiKeyBody = {
     data: ApiKey;
-};
-
-/**
- * NotFoundProblem
- *
- * No such route, or no such resource in the environment of the key (resources of other environments are never visible).
- */
-export type NotFoundProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/not-found';
-    title?: 'Not found';
-    status?: 404;
-    code?: 'not_found';
 };
 
 /**
@@ -636,26 +670,6 @@ export type Notification = {
  */
 export type NotificationBody = {
     data: Notification;
-};
-
-/**
- * QuotaExceededProblem
- *
- * The account has used its monthly notification quota for this channel; `detail` states the usage, the limit and the reset date, and `quota` the same as data.
- */
-export type QuotaExceededProblem = Problem & {
-    type?: 'https://docs.herald.example/problems/quota-exceeded';
-    title?: 'Monthly quota exceeded';
-    status?: 429;
-    code?: 'quota_exceeded';
-    /**
-     * The quota that was reached.
-     */
-    quota: {
-        limit: number;
-        used: number;
-        resets_at: Timestamp;
-    };
 };
 
 /**

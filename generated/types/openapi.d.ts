@@ -283,16 +283,11 @@ export interface components {
             data: components["schemas"]["PingResult"];
         };
         /**
-         * ErrorCode
-         * @description The machine-readable reason for a failure; the list is closed. Each code's problem schema
-         *     (`MissingApiKeyProblem` for `missing_api_key`, …) gives its status and meaning.
-         * @enum {string}
-         */
-        ErrorCode: "missing_api_key" | "invalid_api_key" | "expired_api_key" | "revoked_api_key" | "ambiguous_credentials" | "validation_failed" | "insufficient_permissions" | "account_inactive" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limit_exceeded" | "quota_exceeded" | "authentication_throttled" | "internal_error";
-        /**
          * Problem
-         * @description RFC 9457 problem details, with Herald's machine `code` and the `request_id`. Each code has its
-         *     own schema (`MissingApiKeyProblem`, …) that fixes its `type`, `title` and `status`.
+         * @description RFC 9457 problem details, with Herald's machine `code` and the `request_id`. `code`
+         *     discriminates: each code has its own schema (`MissingApiKeyProblem`, …, listed in the mapping
+         *     below) that fixes its `type`, `title` and `status` and adds its own members. Codes that no
+         *     operation lists (`method_not_allowed`) answer requests that match no operation.
          */
         Problem: {
             /**
@@ -313,6 +308,364 @@ export interface components {
             request_id: components["schemas"]["RequestId"];
         };
         /**
+         * MissingApiKeyProblem
+         * @description No key was sent: neither `Authorization` nor `X-API-Key` carried one.
+         */
+        MissingApiKeyProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/missing-api-key";
+            /** @constant */
+            title?: "Missing API key";
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "missing_api_key";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "missing_api_key";
+        };
+        /**
+         * InvalidApiKeyProblem
+         * @description The key is malformed (wrong scheme, prefix, length, characters or checksum) or belongs to no one.
+         */
+        InvalidApiKeyProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/invalid-api-key";
+            /** @constant */
+            title?: "Invalid API key";
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "invalid_api_key";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "invalid_api_key";
+        };
+        /**
+         * ExpiredApiKeyProblem
+         * @description The key passed its `expires_at`, or it was regenerated and its grace period is over.
+         */
+        ExpiredApiKeyProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/expired-api-key";
+            /** @constant */
+            title?: "Expired API key";
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "expired_api_key";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "expired_api_key";
+        };
+        /**
+         * RevokedApiKeyProblem
+         * @description The key was revoked; it will never work again.
+         */
+        RevokedApiKeyProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/revoked-api-key";
+            /** @constant */
+            title?: "Revoked API key";
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "revoked_api_key";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "revoked_api_key";
+        };
+        /**
+         * AmbiguousCredentialsProblem
+         * @description The request carried a key in both `Authorization` and `X-API-Key`, or more than one `Authorization` or `X-API-Key` header. Send exactly one.
+         */
+        AmbiguousCredentialsProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/ambiguous-credentials";
+            /** @constant */
+            title?: "Ambiguous credentials";
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "ambiguous_credentials";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "ambiguous_credentials";
+        };
+        /**
+         * ValidationFailedProblem
+         * @description The request does not match this operation: a parameter, header or body is missing, malformed or out of range. `errors` lists each issue.
+         */
+        ValidationFailedProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/validation-failed";
+            /** @constant */
+            title?: "Validation failed";
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "validation_failed";
+            errors: components["schemas"]["ValidationIssue"][];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "validation_failed";
+        };
+        /**
+         * InsufficientPermissionsProblem
+         * @description The key lacks a scope this operation needs, or asked to grant a scope it does not hold. `missing_scopes` lists them.
+         */
+        InsufficientPermissionsProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/insufficient-permissions";
+            /** @constant */
+            title?: "Insufficient permissions";
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "insufficient_permissions";
+            /** @description The scopes the key would need and lacks. */
+            missing_scopes: components["schemas"]["ScopeList"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "insufficient_permissions";
+        };
+        /**
+         * AccountInactiveProblem
+         * @description The account that owns the key is suspended or closed. Its keys authenticate, but can do nothing.
+         */
+        AccountInactiveProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/account-inactive";
+            /** @constant */
+            title?: "Account inactive";
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "account_inactive";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "account_inactive";
+        };
+        /**
+         * NotFoundProblem
+         * @description No such route, or no such resource in the environment of the key (resources of other environments are never visible).
+         */
+        NotFoundProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/not-found";
+            /** @constant */
+            title?: "Not found";
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "not_found";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "not_found";
+        };
+        /**
+         * MethodNotAllowedProblem
+         * @description The route exists but not with this method; the `Allow` header lists the methods it has.
+         */
+        MethodNotAllowedProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/method-not-allowed";
+            /** @constant */
+            title?: "Method not allowed";
+            /** @constant */
+            status?: 405;
+            /** @constant */
+            code?: "method_not_allowed";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "method_not_allowed";
+        };
+        /**
+         * PayloadTooLargeProblem
+         * @description The request body is larger than 16 KiB.
+         */
+        PayloadTooLargeProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/payload-too-large";
+            /** @constant */
+            title?: "Payload too large";
+            /** @constant */
+            status?: 413;
+            /** @constant */
+            code?: "payload_too_large";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "payload_too_large";
+        };
+        /**
+         * UnsupportedMediaTypeProblem
+         * @description The request body is not `application/json`.
+         */
+        UnsupportedMediaTypeProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/unsupported-media-type";
+            /** @constant */
+            title?: "Unsupported media type";
+            /** @constant */
+            status?: 415;
+            /** @constant */
+            code?: "unsupported_media_type";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "unsupported_media_type";
+        };
+        /**
+         * IdempotencyKeyReusedProblem
+         * @description The `Idempotency-Key` was already used, within 24 hours and by the same key, for a request with a different method, path or body.
+         */
+        IdempotencyKeyReusedProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/idempotency-key-reused";
+            /** @constant */
+            title?: "Idempotency key reused";
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            code?: "idempotency_key_reused";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "idempotency_key_reused";
+        };
+        /**
+         * RateLimitExceededProblem
+         * @description The key made more requests in this 60-second window than its plan allows. Wait `Retry-After` seconds.
+         */
+        RateLimitExceededProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/rate-limit-exceeded";
+            /** @constant */
+            title?: "Rate limit exceeded";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "rate_limit_exceeded";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "rate_limit_exceeded";
+        };
+        /**
+         * QuotaExceededProblem
+         * @description The account has used its monthly notification quota for this channel; `detail` states the usage, the limit and the reset date, and `quota` the same as data.
+         */
+        QuotaExceededProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/quota-exceeded";
+            /** @constant */
+            title?: "Monthly quota exceeded";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "quota_exceeded";
+            /** @description The quota that was reached. */
+            quota: {
+                /** Format: int32 */
+                limit: number;
+                /** Format: int32 */
+                used: number;
+                resets_at: components["schemas"]["Timestamp"];
+            };
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "quota_exceeded";
+        };
+        /**
+         * AuthenticationThrottledProblem
+         * @description This client address made too many failed authentication attempts in a minute. Every request with a credential from it is refused until `Retry-After` has passed.
+         */
+        AuthenticationThrottledProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/authentication-throttled";
+            /** @constant */
+            title?: "Too many failed authentication attempts";
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "authentication_throttled";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "authentication_throttled";
+        };
+        /**
+         * InternalErrorProblem
+         * @description The server failed. The request may or may not have been carried out; retry it with the same `Idempotency-Key`.
+         */
+        InternalErrorProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/internal-error";
+            /** @constant */
+            title?: "Internal error";
+            /** @constant */
+            status?: 500;
+            /** @constant */
+            code?: "internal_error";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "internal_error";
+        };
+        /**
+         * ErrorCode
+         * @description The machine-readable reason for a failure; the list is closed. Each code's problem schema
+         *     (`MissingApiKeyProblem` for `missing_api_key`, …) gives its status and meaning.
+         * @enum {string}
+         */
+        ErrorCode: "missing_api_key" | "invalid_api_key" | "expired_api_key" | "revoked_api_key" | "ambiguous_credentials" | "validation_failed" | "insufficient_permissions" | "account_inactive" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limit_exceeded" | "quota_exceeded" | "authentication_throttled" | "internal_error";
+        /**
          * ValidationIssue
          * @description One thing wrong with the request.
          */
@@ -329,163 +682,6 @@ export interface components {
             pointer: string;
             /** @example must be equal to one of the allowed values */
             message: string;
-        };
-        /**
-         * ValidationFailedProblem
-         * @description The request does not match this operation: a parameter, header or body is missing, malformed or out of range. `errors` lists each issue.
-         */
-        ValidationFailedProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/validation-failed";
-            /** @constant */
-            title?: "Validation failed";
-            /** @constant */
-            status?: 400;
-            /** @constant */
-            code?: "validation_failed";
-            errors: components["schemas"]["ValidationIssue"][];
-        };
-        /**
-         * AmbiguousCredentialsProblem
-         * @description The request carried a key in both `Authorization` and `X-API-Key`, or more than one `Authorization` or `X-API-Key` header. Send exactly one.
-         */
-        AmbiguousCredentialsProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/ambiguous-credentials";
-            /** @constant */
-            title?: "Ambiguous credentials";
-            /** @constant */
-            status?: 400;
-            /** @constant */
-            code?: "ambiguous_credentials";
-        };
-        /**
-         * MissingApiKeyProblem
-         * @description No key was sent: neither `Authorization` nor `X-API-Key` carried one.
-         */
-        MissingApiKeyProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/missing-api-key";
-            /** @constant */
-            title?: "Missing API key";
-            /** @constant */
-            status?: 401;
-            /** @constant */
-            code?: "missing_api_key";
-        };
-        /**
-         * InvalidApiKeyProblem
-         * @description The key is malformed (wrong scheme, prefix, length, characters or checksum) or belongs to no one.
-         */
-        InvalidApiKeyProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/invalid-api-key";
-            /** @constant */
-            title?: "Invalid API key";
-            /** @constant */
-            status?: 401;
-            /** @constant */
-            code?: "invalid_api_key";
-        };
-        /**
-         * ExpiredApiKeyProblem
-         * @description The key passed its `expires_at`, or it was regenerated and its grace period is over.
-         */
-        ExpiredApiKeyProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/expired-api-key";
-            /** @constant */
-            title?: "Expired API key";
-            /** @constant */
-            status?: 401;
-            /** @constant */
-            code?: "expired_api_key";
-        };
-        /**
-         * RevokedApiKeyProblem
-         * @description The key was revoked; it will never work again.
-         */
-        RevokedApiKeyProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/revoked-api-key";
-            /** @constant */
-            title?: "Revoked API key";
-            /** @constant */
-            status?: 401;
-            /** @constant */
-            code?: "revoked_api_key";
-        };
-        /**
-         * InsufficientPermissionsProblem
-         * @description The key lacks a scope this operation needs, or asked to grant a scope it does not hold. `missing_scopes` lists them.
-         */
-        InsufficientPermissionsProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/insufficient-permissions";
-            /** @constant */
-            title?: "Insufficient permissions";
-            /** @constant */
-            status?: 403;
-            /** @constant */
-            code?: "insufficient_permissions";
-            /** @description The scopes the key would need and lacks. */
-            missing_scopes: components["schemas"]["ScopeList"];
-        };
-        /**
-         * AccountInactiveProblem
-         * @description The account that owns the key is suspended or closed. Its keys authenticate, but can do nothing.
-         */
-        AccountInactiveProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/account-inactive";
-            /** @constant */
-            title?: "Account inactive";
-            /** @constant */
-            status?: 403;
-            /** @constant */
-            code?: "account_inactive";
-        };
-        /**
-         * RateLimitExceededProblem
-         * @description The key made more requests in this 60-second window than its plan allows. Wait `Retry-After` seconds.
-         */
-        RateLimitExceededProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/rate-limit-exceeded";
-            /** @constant */
-            title?: "Rate limit exceeded";
-            /** @constant */
-            status?: 429;
-            /** @constant */
-            code?: "rate_limit_exceeded";
-        };
-        /**
-         * AuthenticationThrottledProblem
-         * @description This client address made too many failed authentication attempts in a minute. Every request with a credential from it is refused until `Retry-After` has passed.
-         */
-        AuthenticationThrottledProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/authentication-throttled";
-            /** @constant */
-            title?: "Too many failed authentication attempts";
-            /** @constant */
-            status?: 429;
-            /** @constant */
-            code?: "authentication_throttled";
-        };
-        /**
-         * InternalErrorProblem
-         * @description The server failed. The request may or may not have been carried out; retry it with the same `Idempotency-Key`.
-         */
-        InternalErrorProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/internal-error";
-            /** @constant */
-            title?: "Internal error";
-            /** @constant */
-            status?: 500;
-            /** @constant */
-            code?: "internal_error";
         };
         /**
          * ApplicationIdentifier
@@ -629,67 +825,11 @@ export interface components {
             data: components["schemas"]["ApiKeyWithSecret"];
         };
         /**
-         * PayloadTooLargeProblem
-         * @description The request body is larger than 16 KiB.
-         */
-        PayloadTooLargeProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/payload-too-large";
-            /** @constant */
-            title?: "Payload too large";
-            /** @constant */
-            status?: 413;
-            /** @constant */
-            code?: "payload_too_large";
-        };
-        /**
-         * UnsupportedMediaTypeProblem
-         * @description The request body is not `application/json`.
-         */
-        UnsupportedMediaTypeProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/unsupported-media-type";
-            /** @constant */
-            title?: "Unsupported media type";
-            /** @constant */
-            status?: 415;
-            /** @constant */
-            code?: "unsupported_media_type";
-        };
-        /**
-         * IdempotencyKeyReusedProblem
-         * @description The `Idempotency-Key` was already used, within 24 hours and by the same key, for a request with a different method, path or body.
-         */
-        IdempotencyKeyReusedProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/idempotency-key-reused";
-            /** @constant */
-            title?: "Idempotency key reused";
-            /** @constant */
-            status?: 422;
-            /** @constant */
-            code?: "idempotency_key_reused";
-        };
-        /**
          * ApiKeyBody
          * @description One API key, without its secret.
          */
         ApiKeyBody: {
             data: components["schemas"]["ApiKey"];
-        };
-        /**
-         * NotFoundProblem
-         * @description No such route, or no such resource in the environment of the key (resources of other environments are never visible).
-         */
-        NotFoundProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/not-found";
-            /** @constant */
-            title?: "Not found";
-            /** @constant */
-            status?: 404;
-            /** @constant */
-            code?: "not_found";
         };
         /**
          * RegenerateApiKeyRequest
@@ -795,28 +935,6 @@ export interface components {
          */
         NotificationBody: {
             data: components["schemas"]["Notification"];
-        };
-        /**
-         * QuotaExceededProblem
-         * @description The account has used its monthly notification quota for this channel; `detail` states the usage, the limit and the reset date, and `quota` the same as data.
-         */
-        QuotaExceededProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            type?: "https://docs.herald.example/problems/quota-exceeded";
-            /** @constant */
-            title?: "Monthly quota exceeded";
-            /** @constant */
-            status?: 429;
-            /** @constant */
-            code?: "quota_exceeded";
-            /** @description The quota that was reached. */
-            quota: {
-                /** Format: int32 */
-                limit: number;
-                /** Format: int32 */
-                used: number;
-                resets_at: components["schemas"]["Timestamp"];
-            };
         };
         /**
          * FreePlan
@@ -1197,7 +1315,7 @@ export interface components {
          */
         RetryAfter: number;
         /**
-         * @description The URL of the created key, relative to the server.
+         * @description The path of the created key from the root of the host, the `/v1` of the server URL included.
          * @example /v1/api-keys/key_3xQm7RcV9pLk2NwT8sHa4YdE
          */
         Location: string;

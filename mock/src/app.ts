@@ -28,8 +28,6 @@ import { InMemoryStore, type Store } from './store.ts';
 //   → body parsing (413/415/400 here, after authentication) → operation-route.ts (re-check,
 //   validation, idempotency) → handlers.ts → store.ts
 
-/** Bodies larger than this are refused with 413 (the spec's PayloadTooLargeProblem: 16 KiB). */
-export const BODY_LIMIT_BYTES = 16 * 1024;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -96,7 +94,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: nextRequestId,
     requestIdHeader: false,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: contract.maxBodyBytes,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 2048 },
     onProtoPoisoning: 'error',
@@ -281,7 +279,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   const { problems } = context;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      problems.send(reply, 'payload_too_large', `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`);
+      problems.send(reply, 'payload_too_large', `The request body is larger than ${context.contract.maxBodyBytes} bytes.`);
       return;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':

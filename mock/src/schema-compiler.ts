@@ -9,7 +9,7 @@ import type { SpecNode } from './spec.ts';
 // what a schema accepts: `$ref`s to `#/components/schemas/X` are pointed at that resource, and
 // `discriminator.mapping` is dropped (ajv's discriminator support rejects `mapping`; the `oneOf`
 // branches pin the tag with `const`, which is all ajv needs to pick the branch, and lets it report
-// the errors of that branch alone).
+// the errors of that branch alone), and so is a discriminator with no `oneOf` beside it.
 
 const COMPONENTS_ID = 'https://herald.invalid/components';
 const COMPONENT_REF = '#/components/schemas/';
@@ -67,6 +67,9 @@ function adapt(node: SpecNode): SpecNode {
     if (key === '$ref' && typeof value === 'string' && value.startsWith(COMPONENT_REF)) {
       out.$ref = `${COMPONENTS_ID}#/$defs/${value.slice(COMPONENT_REF.length)}`;
     } else if (key === 'discriminator' && value && typeof value === 'object') {
+      // On a base schema that its variants extend with allOf (Problem), the discriminator is a
+      // hint for readers and code generators; ajv can only use one that sits beside a oneOf.
+      if (!Array.isArray(node.oneOf)) continue;
       out.discriminator = { propertyName: value.propertyName };
       // A discriminator only makes sense on objects, and ajv skips the whole `oneOf` for anything
       // else; saying `type: object` keeps plain JSON Schema's answer (null, arrays, … fail).

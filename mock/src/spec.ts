@@ -1,7 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
 import type { CredentialForm } from './credentials.ts';
 
 // The bundled spec, read once at start-up, and everything the server derives from it: routes,
@@ -14,12 +12,6 @@ import type { CredentialForm } from './credentials.ts';
 export type SpecNode = any;
 
 export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
-/**
- * The hand-written problem schemas. The bundle holds only components something references, and
- * `MethodNotAllowedProblem` is referenced by no operation (a 405 answers no operation), so its
- * consts are read from its source file when the bundle lacks them.
- */
-export const DEFAULT_PROBLEM_SOURCES = fileURLToPath(new URL('../../openapi/components/schemas/problems/', import.meta.url));
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -72,24 +64,16 @@ export interface Contract {
   readonly plans: ReadonlyMap<string, PlanLimits>;
   /** Every scope, in the spec's order. */
   readonly scopes: readonly string[];
+  /** Bodies larger than this are refused with 413 (`x-herald-max-body-bytes` on PayloadTooLarge). */
+  readonly maxBodyBytes: number;
   resolve(node: SpecNode): SpecNode;
 }
 
-export function loadContract(path: string = DEFAULT_SPEC_PATH, problemSources: string | null = DEFAULT_PROBLEM_SOURCES): Contract {
-  return deriveContract(JSON.parse(readFileSync(path, 'utf8')), problemSources === null ? {} : readProblemSources(problemSources));
+export function loadContract(path: string = DEFAULT_SPEC_PATH): Contract {
+  return deriveContract(JSON.parse(readFileSync(path, 'utf8')));
 }
 
-/** Problem schemas from the spec's source folder, by schema name. */
-export function readProblemSources(directory: string): Record<string, SpecNode> {
-  if (!existsSync(directory)) return {};
-  const schemas: Record<string, SpecNode> = {};
-  for (const file of readdirSync(directory)) {
-    if (file.endsWith('Problem.yaml')) schemas[file.slice(0, -'.yaml'.length)] = YAML.parse(readFileSync(join(directory, file), 'utf8'));
-  }
-  return schemas;
-}
-
-export function deriveContract(document: SpecNode, extraProblemSchemas: Record<string, SpecNode> = {}): Contract {
+export function deriveContract(document: SpecNode): Contract {
   const resolve = (node: SpecNode): SpecNode => resolveRef(document, node);
   const basePath = deriveBasePath(document);
   const schemes = credentialFormsOfSchemes(document);
@@ -122,11 +106,18 @@ export function deriveContract(document: SpecNode, extraProblemSchemas: Record<s
     document,
     basePath,
     operations,
-    problems: new Map([...deriveProblems(extraProblemSchemas), ...deriveProblems(document.components?.schemas ?? {})]),
+    problems: deriveProblems(document.components?.schemas ?? {}),
+    maxBodyBytes: deriveMaxBodyBytes(document),
     plans: derivePlans(document, resolve),
     scopes: [...(resolve(document.components?.schemas?.Scope)?.enum ?? [])],
     resolve,
   };
+}
+
+function deriveMaxBodyBytes(document: SpecNode): number {
+  const limit = document.components?.responses?.PayloadTooLarge?.['x-herald-max-body-bytes'];
+  if (!Number.isInteger(limit) || limit < 1) throw new Error('the spec states no x-herald-max-body-bytes on PayloadTooLarge');
+  return limit;
 }
 
 /** Follows local `$ref`s (`#/...`) until it reaches a node that is not a reference. */
@@ -168,15 +159,21 @@ function mergeParameters(pathLevel: SpecNode[], operationLevel: SpecNode[]): Spe
 
 /** Which credential form each security scheme stands for. */
 function credentialFormsOfSchemes(document: SpecNode): Map<string, CredentialForm> {
+  // credentials.ts parses the three forms on the hot path without consulting this map; start-up
+  // refuses a spec whose schemes it would not parse, so a change of the spec cannot go unserved.
   const forms = new Map<string, CredentialForm>();
   for (const [name, rawScheme] of Object.entries<SpecNode>(document.components?.securitySchemes ?? {})) {
     const scheme = resolveRef(document, rawScheme);
+    const header = scheme.type === 'apiKey' && scheme.in === 'header' ? String(scheme.name).toLowerCase() : null;
+    const word = String(scheme['x-herald-authorization-scheme'] ?? '').toLowerCase();
     if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') {
       forms.set(name, 'authorization-bearer');
-    } else if (scheme.type === 'apiKey' && scheme.in === 'header') {
-      const header = String(scheme.name).toLowerCase();
-      if (header === 'authorization') forms.set(name, 'authorization-apikey');
-      else if (header === 'x-api-key') forms.set(name, 'x-api-key');
+    } else if (header === 'authorization' && word === 'apikey') {
+      forms.set(name, 'authorization-apikey');
+    } else if (header === 'x-api-key') {
+      forms.set(name, 'x-api-key');
+    } else {
+      throw new Error(`the reference server cannot parse the credential of security scheme ${name}`);
     }
   }
   return forms;

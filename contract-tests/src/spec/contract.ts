@@ -170,10 +170,12 @@ function readCredentialForms(spec: SpecDocument): CredentialForm[] {
     if (def.type === 'apiKey' && def.in === 'header') {
       const header = String(def.name);
       if (header.toLowerCase() !== 'authorization') return { scheme, header };
-      // An apiKey scheme on Authorization carries a scheme word before the key; the spec names
-      // it in the scheme's description (`Authorization: ApiKey hk_test_…`).
-      const word = /Authorization:\s*([A-Za-z][A-Za-z0-9-]*)\s/.exec(String(def.description ?? ''))?.[1];
-      if (!word) throw new Error(`Security scheme ${scheme} does not say which word precedes the key`);
+      // An apiKey scheme on Authorization carries a scheme word before the key; OpenAPI has no
+      // field for it, so the spec names it in `x-herald-authorization-scheme`.
+      const word = def['x-herald-authorization-scheme'];
+      if (typeof word !== 'string' || !/^[A-Za-z][A-Za-z0-9-]*$/.test(word)) {
+        throw new Error(`Security scheme ${scheme} does not say which word precedes the key (x-herald-authorization-scheme)`);
+      }
       return { scheme, header, authScheme: word };
     }
     throw new Error(`Security scheme ${scheme} (${String(def.type)}) is not one the suite can present`);
@@ -223,12 +225,11 @@ function readKeyFormat(spec: SpecDocument): KeyFormat {
   };
 }
 
-/** The body size limit is stated in the 413 response's description ("larger than 16 KiB"). */
+/** The body size limit, as the 413 response states it (`x-herald-max-body-bytes`). */
 function readPayloadLimit(operations: Operation[]): number | undefined {
   for (const op of operations) {
-    const tooLarge = op.responses.get('413');
-    const kib = tooLarge && /(\d+)\s*KiB/.exec(tooLarge.description);
-    if (kib) return Number(kib[1]) * 1024;
+    const limit = op.responses.get('413')?.maxBodyBytes;
+    if (limit !== undefined) return limit;
   }
   return undefined;
 }

@@ -19,6 +19,8 @@ export interface ResponseSpec {
   content: Map<string, string>;
   /** Error codes the body may carry (from the problem schemas it references). */
   problemCodes: string[];
+  /** The request body limit a 413 states (`x-herald-max-body-bytes`), if this response states one. */
+  maxBodyBytes?: number;
 }
 
 export interface ParameterSpec {
@@ -116,7 +118,15 @@ function readResponse(spec: SpecDocument, status: string, raw: unknown, inlinePo
     content.set(mediaType, `${base}/content/${escapePointer(mediaType)}/schema`);
     for (const code of problemCodesOf(spec, (media as JsonObject).schema)) problemCodes.add(code);
   }
-  return { status, description: (response.description as string) ?? '', headers, content, problemCodes: [...problemCodes] };
+  const maxBodyBytes = response['x-herald-max-body-bytes'];
+  return {
+    status,
+    description: (response.description as string) ?? '',
+    headers,
+    content,
+    problemCodes: [...problemCodes],
+    ...(typeof maxBodyBytes === 'number' ? { maxBodyBytes } : {}),
+  };
 }
 
 /** The error codes a response schema can carry: each problem schema pins `code` with `const`. */
