@@ -35,6 +35,8 @@ const EXPECTED_ROWS = [
   'throughput.health',
   'throughput.bare-node-http',
   'throughput.prism',
+  'throughput.bare-node-http.vs-health',
+  'throughput.bare-node-http.vs-prism',
   ...['apikey', 'bearer', 'x-api-key'].flatMap((form) => [
     `throughput.ping-${form}`,
     `throughput.ping-${form}.vs-health`,

@@ -31,7 +31,7 @@ export function targetValues(figures: TargetFigures): Record<string, number | nu
 export function comparisonRow(
   measured: Interleaved,
   settings: Settings,
-  row: { group: number; id: string; name: string; numerator: string; denominator: string; comparedWith: string; target: Target },
+  row: { group: number; id: string; name: string; numerator: string; denominator: string; comparedWith: string; target: Target | null },
 ): Row {
   const throughput = measured.throughputRatio(row.numerator, row.denominator);
   const capacity = measured.capacityRatio(row.numerator, row.denominator);

@@ -72,6 +72,24 @@ export async function measureThroughput(settings: Settings): Promise<Row[]> {
       figureRow('bare-node-http', 'bare node:http, same bytes', get('bare')),
       figureRow('prism', `Prism mock (up in ${(prism.startupMs / 1000).toFixed(1)} s)`, get('prism')),
     ];
+    // What a server that does no work at all, but sends the ping's bytes, reaches against the
+    // same comparisons: the ceiling any implementation of the ping has on this machine.
+    for (const [other, suffix, label] of [
+      ['health', 'vs-health', '÷ /health'],
+      ['prism', 'vs-prism', '÷ Prism'],
+    ] as const) {
+      rows.push(
+        comparisonRow(measured, settings, {
+          group: 1,
+          id: `throughput.bare-node-http.${suffix}`,
+          name: `  ceiling: node:http ${label}`,
+          numerator: 'bare',
+          denominator: other,
+          comparedWith: label,
+          target: null,
+        }),
+      );
+    }
     const comparisons: Array<[string, string, string, Target]> = [
       ['health', 'vs-health', '÷ /health', TARGETS.vsHealth],
       ['bare', 'vs-bare-node-http', '÷ node:http', TARGETS.vsBare],
