@@ -163,9 +163,19 @@ function credentialHeaders(auth: Credential, defaultForm: Contract['credentialFo
 }
 
 let current: Session | undefined;
+let preset: WorkerConfig | undefined;
+
+/**
+ * For a harness that starts its target inside the worker itself (mutation testing: the mutated
+ * server must run where the rules run): the configuration to use instead of the runner's.
+ */
+export function presetSessionConfig(config: WorkerConfig): void {
+  preset = config;
+  current = undefined;
+}
 
 /** The session of this worker, created on first use from the configuration the runner provided. */
 export function getSession(): Session {
-  current ??= new Session(inject('herald'));
+  current ??= new Session(preset ?? inject('herald'));
   return current;
 }
