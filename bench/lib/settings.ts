@@ -22,8 +22,8 @@ export interface Settings {
 export const FULL: Settings = {
   mode: 'full',
   connections: 10,
-  warmupSeconds: 3,
-  rounds: 8,
+  warmupSeconds: 2,
+  rounds: 6,
   sliceSeconds: 1.5,
   floodRequests: 200_000,
   floodApiKeys: 12,
