@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createAuthHook } from './auth-hook.ts';
 import { FailedAuthThrottle, DEFAULT_FAILED_AUTH_LIMIT } from './auth-throttle.ts';
@@ -7,10 +8,12 @@ import { Authenticator } from './authenticator.ts';
 import { createHttpDate, OffsetClock, type AdjustableClock, type Clock } from './clock.ts';
 import { readFixture, seedStore, type Fixture, type SeededKey } from './fixture.ts';
 import { OPERATION_HANDLERS } from './handlers.ts';
+import { createHttpServer, type RefusedRequest } from './http-server.ts';
 import { createRequestIdGenerator } from './ids.ts';
 import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
 import { createKeyHasher } from './key-hashing.ts';
-import { loggerOptions, stdoutSink, type LogLevel, type LogSink } from './logging.ts';
+import { leakAuditFromEnvironment, type LeakAudit } from './leak-audit.ts';
+import { loggableUrl, loggerOptions, stdoutSink, type LogLevel, type LogSink } from './logging.ts';
 import { createOperationRoute } from './operation-route.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './problems.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -57,6 +60,13 @@ export interface ServerOptions {
   docsPath?: string;
   specYamlPath?: string;
   store?: Store;
+  /** Called with every secret the server issues (seeded, created, regenerated); tests count them. */
+  onSecretIssued?: (secret: string) => void;
+  /**
+   * Test-only: where to copy log lines and issued secrets for the whole-run secret audit.
+   * Default: from HERALD_LEAK_AUDIT_DIR (see leak-audit.ts), i.e. none outside an audited run.
+   */
+  leakAudit?: LeakAudit | null;
 }
 
 /** What the app exposes about itself, for the CLI, tests and benchmarks. */
@@ -86,9 +96,15 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const requestCompiler = createSchemaCompiler(contract.document, { useDefaults: true });
   const logLevel = options.logLevel ?? 'info';
   const nextRequestId = createRequestIdGenerator();
+  const leakAudit = options.leakAudit === undefined ? leakAuditFromEnvironment() : options.leakAudit;
+  const logSink = options.logSink ?? stdoutSink;
+  const onSecretIssued = (secret: string) => {
+    leakAudit?.recordSecret(secret);
+    options.onSecretIssued?.(secret);
+  };
 
   const app = Fastify({
-    logger: loggerOptions(logLevel, options.logSink ?? stdoutSink),
+    logger: loggerOptions(logLevel, leakAudit ? leakAudit.teeLog(logSink) : logSink),
     // Per-request child loggers cost an allocation per request; log lines carry the id themselves.
     childLoggerFactory: (logger) => logger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -102,6 +118,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: false,
     clientErrorHandler: (error, socket) => answerMalformedRequest(error, socket, nextRequestId(), context, httpDate),
+    serverFactory: (handler, fastifyOptions) =>
+      createHttpServer(handler, (response, why) => refuseUnroutable(response, why, nextRequestId(), context, httpDate), fastifyOptions),
     frameworkErrors: (_error, request, reply) => {
       reply.header('x-request-id', request.id).header('date', httpDate());
       badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' });
@@ -121,10 +139,16 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     rateLimitScale: validScale(options.rateLimitScale ?? 1),
     log: app.log,
     publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:4010' + contract.basePath,
+    onSecretIssued,
   };
 
   const fixture = typeof options.fixture === 'object' ? options.fixture : readFixture(options.fixture);
   const seededKeys = seedStore(store, hasher, fixture, contract, requestCompiler, clock.now());
+  for (const key of seededKeys) onSecretIssued(key.secret);
+  if (leakAudit) app.addHook('onClose', (_instance, done) => {
+    leakAudit.close();
+    done();
+  });
 
   const httpDate = createHttpDate(clock);
   /** Every response carries its request id and a `Date` from the server clock. */
@@ -147,7 +171,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
         {
           requestId: request.id,
           method: request.method,
-          url: request.url,
+          url: loggableUrl(request.url),
           status: reply.statusCode,
           keyId: request.principal?.key.id,
           ms: Math.round(reply.elapsedTime * 100) / 100,
@@ -190,7 +214,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
 
   const answerUnknownRoute = (request: FastifyRequest, reply: FastifyReply) => {
     stamp(request, reply);
-    const path = request.url.split('?', 1)[0];
+    const path = routedPath(request.url);
     const known = knownPaths.find((entry) => entry.pattern.test(path));
     if (known && !known.methods.includes(request.method)) {
       reply.header('allow', known.methods.join(', '));
@@ -300,7 +324,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
     badRequest(reply, context, { location: 'body', pointer: '', message: 'could not be read' });
     return;
   }
-  context.log.error({ err: error, requestId: request.id, method: request.method, url: request.url }, 'unexpected error');
+  context.log.error({ err: error, requestId: request.id, method: request.method, url: loggableUrl(request.url) }, 'unexpected error');
   problems.send(reply, 'internal_error', 'The server failed. Retry the request with the same Idempotency-Key.');
 }
 
@@ -323,6 +347,14 @@ function answerMalformedRequest(
   httpDate: (at?: number) => string,
 ) {
   if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  // Requests pipelined before the malformed one may still be being answered: their answers go
+  // first, in order (otherwise this one would take the place of an earlier answer and the
+  // connection would close on the rest). Node keeps the response it is writing on the socket.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight) {
+    inFlight.once('close', () => answerMalformedRequest(error, socket, requestId, context, httpDate));
+    return;
+  }
   const message =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? 'are larger than the server accepts'
@@ -336,6 +368,38 @@ function answerMalformedRequest(
     `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Request-Id: ${requestId}\r\nDate: ${httpDate()}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** A request that cannot be routed (see http-server.ts): 400, and the connection closes. */
+function refuseUnroutable(response: ServerResponse, why: RefusedRequest, requestId: string, context: ServerContext, httpDate: (at?: number) => string) {
+  const where = why.pointer ? `request header ${why.pointer}` : 'request';
+  const body = context.problems.serialize('validation_failed', `The ${where} ${why.message}.`, requestId, {
+    errors: [{ location: why.location, pointer: why.pointer, message: why.message }],
+  });
+  response.shouldKeepAlive = false;
+  response.writeHead(400, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    date: httpDate(),
+  });
+  response.end(body);
+}
+
+/**
+ * The path a request target names, as the router reads it: without scheme and authority (an
+ * absolute-form target), query or fragment, and percent-decoded except for reserved characters
+ * (so `/v1/%70ing` is `/v1/ping`, whose other methods get 405 like the plain path's).
+ */
+export function routedPath(url: string): string {
+  let path = url.replace(/^https?:\/\/[^/?#]*/i, '');
+  const end = path.search(/[?#]/);
+  if (end >= 0) path = path.slice(0, end);
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 function groupByPath(operations: readonly Operation[]): Map<string, Operation[]> {
