@@ -62,6 +62,7 @@ function visibleKey(input: HandlerInput, id: unknown): KeyRecord | undefined {
 
 function newSecret(input: HandlerInput): { secret: string; slot: SecretSlot } {
   const secret = generateKey(keyModeOfEnvironment(input.principal.environment));
+  input.context.onSecretIssued(secret);
   return { secret, slot: { digest: input.context.hasher.digest(secret), prefix: displayPrefix(secret), expiresAt: null } };
 }
 

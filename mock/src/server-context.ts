@@ -24,4 +24,6 @@ export interface ServerContext {
   readonly log: FastifyBaseLogger;
   /** The API base URL reported by getEnvironment (`…/v1`); known once the server listens. */
   publicBaseUrl: string;
+  /** Every secret the server issues passes through here (tests count them; the leak audit records them). */
+  readonly onSecretIssued: (secret: string) => void;
 }
