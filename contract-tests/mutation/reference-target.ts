@@ -1,5 +1,5 @@
-import { afterAll } from 'vitest';
-import { startReferenceServer } from '../../mock/src/testing.ts';
+import { afterAll, beforeEach } from 'vitest';
+import { startReferenceServer, type ReferenceServer } from '../../mock/src/testing.ts';
 import { presetSessionConfig } from '../src/harness/session.ts';
 
 // Setup file of the mutation run (`npm run mutation`): starts the reference server inside the
@@ -9,16 +9,25 @@ import { presetSessionConfig } from '../src/harness/session.ts';
 // main process) or by `npm start` would never see a mutant. Each rule file gets a fresh server
 // and a fresh session (vitest isolates files), so any subset of rules can run on its own.
 
-const server = await startReferenceServer({ logLevel: 'silent' });
+let server: ReferenceServer | undefined;
+let startFailure: unknown;
+try {
+  server = await startReferenceServer({ logLevel: 'silent' });
+} catch (error) {
+  // A mutant that breaks start-up must fail the tests. A setup file that throws only marks the
+  // file as broken, which Stryker's runner does not count as a failed test (the mutant would
+  // "survive"), so the failure is raised in every test instead.
+  startFailure = error;
+}
 
 presetSessionConfig({
-  baseUrl: server.baseUrl,
-  apiKey: server.keys.HERALD_API_KEY,
-  otherEnvApiKey: server.keys.HERALD_OTHER_ENV_API_KEY,
-  readOnlyApiKey: server.keys.HERALD_READ_ONLY_API_KEY,
-  inactiveAccountApiKey: server.keys.HERALD_INACTIVE_ACCOUNT_API_KEY,
-  nearQuotaApiKey: server.keys.HERALD_NEAR_QUOTA_API_KEY,
-  testClockUrl: server.testClockUrl,
+  baseUrl: server?.baseUrl ?? 'http://127.0.0.1:9/v1',
+  apiKey: server?.keys.HERALD_API_KEY ?? 'none',
+  otherEnvApiKey: server?.keys.HERALD_OTHER_ENV_API_KEY,
+  readOnlyApiKey: server?.keys.HERALD_READ_ONLY_API_KEY,
+  inactiveAccountApiKey: server?.keys.HERALD_INACTIVE_ACCOUNT_API_KEY,
+  nearQuotaApiKey: server?.keys.HERALD_NEAR_QUOTA_API_KEY,
+  testClockUrl: server?.testClockUrl,
   profile: 'full',
   maxBurst: 1000,
   timeoutMs: 10_000,
@@ -27,6 +36,10 @@ presetSessionConfig({
   runId: 'mutation',
 });
 
+beforeEach(() => {
+  if (startFailure !== undefined) throw new Error(`the reference server did not start: ${(startFailure as Error).message ?? startFailure}`);
+});
+
 afterAll(async () => {
-  await server.close();
+  await server?.close();
 });

@@ -40,9 +40,11 @@ export function judgeAnswer(request: Judged, outcome: RawOutcome | undefined): s
   const response = outcome.response;
   const out: string[] = [];
   const { status } = response;
+  // The site around the API (/health, /docs, the spec, the root's redirect to /docs) is public.
+  const site = onSite(request.target);
   if (status >= 500) out.push(`answered ${status}`);
-  if (status < 200 || (status >= 300 && status < 400)) out.push(`answered ${status}, neither a success nor a 4xx`);
-  if (status >= 200 && status < 300 && request.mustRefuse) out.push(`served (${status}) a request that presents no usable key or reaches no operation`);
+  if (!site && (status < 200 || (status >= 300 && status < 400))) out.push(`answered ${status}, neither a success nor a 4xx`);
+  if (!site && status >= 200 && status < 300 && request.mustRefuse) out.push(`served (${status}) a request that presents no usable key or reaches no operation`);
   const everything = `${Object.entries(response.headers).map(([n, v]) => `${n}: ${v}`).join('\n')}\n${response.body}`;
   if (INTERNALS.test(response.body)) out.push(`the body shows internals: ${response.body.slice(0, 200)}`);
   for (const secret of request.secrets) {
@@ -55,12 +57,15 @@ export function judgeAnswer(request: Judged, outcome: RawOutcome | undefined): s
   return out;
 }
 
+function onSite(target: string): boolean {
+  const path = routedPath(target);
+  return sitePaths.some((pattern) => pattern.test(path));
+}
+
 function contractViolations(method: string, target: string, response: RawResponse): string[] {
   const url = routedTarget(target);
-  const path = url.split('?', 1)[0];
-  const onSite = sitePaths.some((pattern) => pattern.test(path));
   const header = (name: string) => response.headers[name.toLowerCase()];
-  if (!onSite || validator.operationOf(method, url) !== undefined) {
+  if (!onSite(target) || validator.operationOf(method, url) !== undefined) {
     return validator.violations({ method, url, status: response.status, header, body: response.body });
   }
   // The site's own routes (/health, /openapi.json, the test clock) are outside the contract:
