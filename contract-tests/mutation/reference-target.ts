@@ -12,7 +12,10 @@ import { presetSessionConfig } from '../src/harness/session.ts';
 let server: ReferenceServer | undefined;
 let startFailure: unknown;
 try {
-  server = await startReferenceServer({ logLevel: 'silent' });
+  // Time stands still (from a whole second) unless the suite moves the test clock: every run
+  // sees the same instants, so a mutant that moves a boundary by a millisecond is seen, and
+  // none is killed or spared by how fast the machine happened to be.
+  server = await startReferenceServer({ logLevel: 'silent', manualClock: Math.floor(Date.now() / 1000) * 1000 });
 } catch (error) {
   // A mutant that breaks start-up must fail the tests. A setup file that throws only marks the
   // file as broken, which Stryker's runner does not count as a failed test (the mutant would

@@ -221,6 +221,34 @@ export const FAULTS: Fault[] = [
     },
   },
   {
+    name: 'revoked-key-served-under-load',
+    breaks: 'under concurrent use a key stays accepted for a moment after its revoke (a shared, cached authentication)',
+    caughtBy: ['lifecycle.revoke-under-load'],
+    // A request that arrives while two or more with the same key are in flight joins their
+    // (cached) authentication: for a second after the key last succeeded, a revoked key is
+    // served anyway (as the main key would be). One request at a time never sees it.
+    onRequest: (req, ctx) => {
+      const key = presentedKey(req);
+      if (!key) return;
+      const inFlight = faultState(ctx).inFlight;
+      faultState(ctx).companions.set(req, inFlight.get(key) ?? 0);
+      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    },
+    onResponse: (res, req, ctx) => {
+      const key = presentedKey(req);
+      if (!key) return undefined;
+      const { inFlight, companions, lastSuccess } = faultState(ctx);
+      inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
+      if (res.status < 300) {
+        lastSuccess.set(key, Date.now());
+        return undefined;
+      }
+      const recently = Date.now() - (lastSuccess.get(key) ?? 0) < 1000;
+      if (problemCode(res) === 'revoked_api_key' && (companions.get(req) ?? 0) >= 2 && recently) return ctx.forward(withKey(req, root(ctx)));
+      return undefined;
+    },
+  },
+  {
     name: 'grace-period-ignored',
     breaks: 'regenerate ignores grace_period_seconds: the old secret dies at once',
     caughtBy: ['lifecycle.regenerate-grace-period'],
@@ -385,4 +413,14 @@ export const FAULTS: Fault[] = [
 /** Serves a request as if it had presented the main key. */
 function withKeyResponse(req: Parameters<typeof withKey>[0], ctx: { keys: Record<string, string>; forward: (r: Parameters<typeof withKey>[0]) => Promise<ProxiedResponse> }): Promise<ProxiedResponse> {
   return ctx.forward(withKey(req, root(ctx)));
+}
+
+/** What the revoked-key-served-under-load fault keeps between requests. */
+function faultState(ctx: { memory: Map<string, unknown> }) {
+  let state = ctx.memory.get('under-load') as { inFlight: Map<string, number>; companions: WeakMap<object, number>; lastSuccess: Map<string, number> } | undefined;
+  if (!state) {
+    state = { inFlight: new Map(), companions: new WeakMap(), lastSuccess: new Map() };
+    ctx.memory.set('under-load', state);
+  }
+  return state;
 }

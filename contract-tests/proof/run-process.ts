@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUDIT_REPORTS, LEAK_AUDIT_ENV } from '../../mock/src/leak-audit.ts';
 import type { RunResult } from '../src/results.ts';
 
 /**
@@ -70,11 +71,33 @@ export async function runContract(args: string[], env: Record<string, string>, o
   } catch {
     result = undefined;
   }
-  return { ...run, result, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const cleanup = () => {
+    keepForSecretAudit(basename(dir), run, dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { ...run, result, dir, cleanup };
 }
 
-export function runDredd(args: string[], env: Record<string, string>): Promise<ProcessRun> {
-  return runProcess(process.execPath, [TSX, join(REPO_ROOT, 'contract-tests', 'dredd', 'run.ts'), ...args], env);
+export async function runDredd(args: string[], env: Record<string, string>): Promise<ProcessRun> {
+  const run = await runProcess(process.execPath, [TSX, join(REPO_ROOT, 'contract-tests', 'dredd', 'run.ts'), ...args], env);
+  keepForSecretAudit(`dredd-${process.pid}-${Date.now()}`, run);
+  return run;
+}
+
+/**
+ * In an audited test run (HERALD_LEAK_AUDIT_DIR set, see mock/src/leak-audit.ts), a copy of what a
+ * run printed and wrote (summary, JUnit, HTML, JSON, env file aside) goes to the audit, which
+ * searches it for every secret the run's servers issued (scripts/audit-secret-leaks.ts).
+ */
+function keepForSecretAudit(name: string, run: ProcessRun, reportsDir?: string): void {
+  const auditDir = process.env[LEAK_AUDIT_ENV];
+  if (!auditDir) return;
+  const target = join(auditDir, AUDIT_REPORTS, name);
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(target, 'stdout.txt'), run.stdout);
+  writeFileSync(join(target, 'stderr.txt'), run.stderr);
+  // The env file holds the keys the run was given, on purpose; everything else must not.
+  if (reportsDir) cpSync(reportsDir, target, { recursive: true, filter: (source) => !source.endsWith('.env') });
 }
 
 export function failedRules(result: RunResult | undefined): string[] {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_FAILED_AUTH_LIMIT } from '../../mock/src/auth-throttle.ts';
 import { startReferenceServer, type ReferenceServer } from '../../mock/src/testing.ts';
 import { unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { ruleIds } from '../src/rule-catalogue.ts';
@@ -24,6 +25,11 @@ describe('against the reference server', () => {
   beforeAll(async () => {
     server = await startReferenceServer({ logLevel: 'silent' });
   });
+  // Each run starts in a fresh failed-auth window, as runs a minute apart would: several runs
+  // from one address within a real minute add up (see the failed-auth count below).
+  beforeEach(() => {
+    server.clock.advance(61_000);
+  });
   afterAll(async () => {
     await server.close();
   });
@@ -36,6 +42,13 @@ describe('against the reference server', () => {
       expect(result.rules.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.status} ${r.skipReasons.join('; ')}`)).toEqual([]);
       expect(result.rules.map((r) => r.id).sort()).toEqual([...ruleIds()].sort());
       expect(result.totals.checks).toBeGreaterThan(1000);
+      // The suite's own failed authentications: the throttle check sends exactly the server's
+      // default limit, and the rest of the run (the auth matrix) stays well below it, so that
+      // two runs a minute never trip the default throttle.
+      const { failedAuthentications, failedAuthenticationsByGroup } = result.totals;
+      expect(failedAuthenticationsByGroup.throttle).toBe(DEFAULT_FAILED_AUTH_LIMIT);
+      expect(failedAuthentications - failedAuthenticationsByGroup.throttle).toBeLessThan(DEFAULT_FAILED_AUTH_LIMIT / 2);
+      console.log(`the full profile's failed authentications: ${failedAuthentications - failedAuthenticationsByGroup.throttle} outside the throttle check, ${failedAuthenticationsByGroup.throttle} in it (default limit ${DEFAULT_FAILED_AUTH_LIMIT})`);
       expect(run.stdout).toContain('Result: PASS (exit 0)');
       expect(run.stdout).toMatch(/\d+ checks \(0 failed\)/);
       for (const report of [run.stdout, readFileSync(join(run.dir, 'junit.xml'), 'utf8'), readFileSync(join(run.dir, 'report.html'), 'utf8')]) {

@@ -10,6 +10,25 @@ import { getSession } from '../src/harness/session.ts';
  */
 const contract = getSession().contract;
 
+/** Schemes of the IANA HTTP Authentication Scheme Registry, for look-alikes of the accepted ones. */
+const REGISTERED_SCHEMES = ['Basic', 'Bearer', 'Digest', 'DPoP', 'GNAP', 'HOBA', 'Mutual', 'Negotiate', 'OAuth', 'PrivateToken', 'SCRAM-SHA-1', 'SCRAM-SHA-256', 'vapid'];
+/** Ordinary request headers, for look-alikes of the credential headers' names. */
+const ORDINARY_HEADERS: Array<[string, string]> = [
+  ['Cache-Control', 'no-cache'], ['If-None-Match', '"x"'], ['Forwarded', 'for=192.0.2.60'], ['Accept-Language', 'en'],
+  ['User-Agent', 'herald-contract'], ['Traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'], ['Pragma', 'no-cache'],
+];
+
+/** An unsupported scheme word as long as `accepted` (so only the word itself tells them apart). */
+function lookAlikeScheme(accepted: string): string {
+  const taken = contract.credentialForms.map((f) => f.authScheme?.toLowerCase());
+  return REGISTERED_SCHEMES.find((s) => s.length === accepted.length && !taken.includes(s.toLowerCase())) ?? 'X'.repeat(accepted.length);
+}
+
+/** A harmless header whose name is as long as `name`, and the credential header names' own. */
+function lookAlikeHeader(name: string): [string, string] {
+  return ORDINARY_HEADERS.find(([n]) => n.length === name.length && n.toLowerCase() !== name.toLowerCase()) ?? [`X-${'a'.repeat(Math.max(1, name.length - 2))}`, '1'];
+}
+
 describe('auth', () => {
   for (const op of contract.authenticatedOperations) {
     scenario(['auth.missing-key', 'auth.www-authenticate'], `${op.id}: no credential`, async (s: Scenario) => {
@@ -56,12 +75,21 @@ describe('auth', () => {
       await wrong('auth.unsupported-scheme', 'Authorization: Basic <key>', { headers: [['Authorization', `Basic ${worker}`]], presented: [worker] });
       const schemeOnly = contract.credentialForms.find((f) => f.authScheme)!;
       await wrong('auth.unsupported-scheme', `Authorization: ${schemeOnly.authScheme} (no key)`, { headers: [['Authorization', schemeOnly.authScheme!]], presented: [] });
+      for (const accepted of contract.credentialForms.filter((f) => f.authScheme)) {
+        const other = lookAlikeScheme(accepted.authScheme!);
+        await wrong('auth.unsupported-scheme', `${accepted.header}: ${other} <key> (a scheme as long as ${accepted.authScheme})`, { headers: [[accepted.header, `${other} ${worker}`]], presented: [worker] });
+      }
+      // RFC 9110 §11.4: the scheme and the credentials are separated by spaces, nothing else.
+      // (One scheme is enough: each failure here counts toward the target's failed-auth throttle.)
+      for (const separator of [':', '\t']) {
+        await wrong('auth.unsupported-scheme', `${schemeOnly.header}: ${schemeOnly.authScheme}${JSON.stringify(separator).slice(1, -1)}<key>`, { headers: [[schemeOnly.header, `${schemeOnly.authScheme}${separator}${worker}`]], presented: [worker] });
+      }
       const bare = contract.credentialForms.find((f) => !f.authScheme);
       if (bare) await wrong('auth.unsupported-scheme', `an empty ${bare.header}`, { headers: [[bare.header, '']], presented: [] });
     });
 
     scenario(['auth.ambiguous-credentials'], `${op.id}: two credentials`, async (s: Scenario) => {
-      const worker = await s.session.pool().worker(s, 3);
+      const worker = await s.session.pool().worker(s, 3 + 2 * contract.credentialForms.length);
       const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
       const headersOf = (form: (typeof contract.credentialForms)[number]): [string, string] => [form.header, form.authScheme ? `${form.authScheme} ${worker}` : worker];
       const combos: Array<{ label: string; headers: Array<[string, string]> }> = [];
@@ -73,6 +101,13 @@ describe('auth', () => {
       for (const combo of combos) {
         const reply = await s.send({ ...request, auth: { headers: combo.headers, presented: [worker] } });
         expectProblem(s, 'auth.ambiguous-credentials', reply, 'ambiguous_credentials', `${op.id} with ${combo.label}`);
+      }
+      // Headers that only look like credential headers (names of the same length) are not a second credential.
+      for (const form of contract.credentialForms) {
+        const decoys = [...new Set(contract.credentialForms.map((f) => f.header))].map(lookAlikeHeader);
+        const fresh = await s.session.resources.validRequest(s, op, worker);
+        const reply = await s.send({ ...fresh, auth: { headers: [headersOf(form), ...decoys], presented: [worker] } });
+        expectSuccess(s, 'auth.ambiguous-credentials', reply, op, `${op.id} with the key in ${form.header} and the ordinary headers ${decoys.map(([n]) => n).join(', ')}`);
       }
     });
   }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describe } from 'vitest';
 import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import {
@@ -20,6 +21,13 @@ const GRACE_WITH_CLOCK = 60;
 const GRACE_REAL_TIME = 2;
 const EXPIRY_WITH_CLOCK = 120;
 const EXPIRY_REAL_TIME = 3;
+// Revoke under load: connections using one key at once; requests each sends before the revoke
+// starts, at most while it runs, and after its answer arrived (in all well within the key's
+// rate limit).
+const LOAD_CONNECTIONS = 8;
+const LOAD_BEFORE = 3;
+const LOAD_DURING = 6;
+const LOAD_AFTER = 3;
 
 function dataOf(reply: Reply): Record<string, unknown> {
   return reply.data<Record<string, unknown>>() ?? {};
@@ -151,7 +159,8 @@ describe('lifecycle', () => {
     if (clock) {
       await letTimePass(s, grace - 5);
       expectSuccess(s, 'lifecycle.regenerate-grace-period', await ping(s, old), contract.operation('ping'), 'ping with the old secret 5 s before its grace period ends');
-      await letTimePass(s, 6);
+      // To the end of the grace period (later, on a target whose clock also runs): from then on, refused.
+      await letTimePass(s, 5);
       after = await ping(s, old);
     } else {
       after = await pollUntil(() => ping(s, old), (r) => r.status !== 200, (grace + 5) * 1000);
@@ -205,6 +214,45 @@ describe('lifecycle', () => {
     expectProblem(s, 'lifecycle.revoke', await ping(s, key.secret), 'revoked_api_key', 'ping with a key that revoked itself');
   });
 
+  scenario(['lifecycle.revoke-under-load'], 'revoke a key while it is in use', async (s: Scenario) => {
+    const { worker, key } = await freshKey(s, 'revoked under load');
+    const records: Array<{ sentAt: number; reply: Reply }> = [];
+    let answeredAt = Infinity;
+    let warmed = 0;
+    let startRevoke!: () => void;
+    const revoking = new Promise<void>((resolve) => (startRevoke = resolve)).then(async () => {
+      const reply = await revokeKey(s, worker, key.id);
+      // The moment its answer is in: any request written after it was written after the revoke.
+      answeredAt = performance.now();
+      requireSuccess(s, 'lifecycle.revoke-under-load', reply, contract.operation('revokeApiKey'), 'revoke while the key is in use');
+      s.session.pool().markRevoked(key.id);
+    });
+    const loads = Array.from({ length: LOAD_CONNECTIONS }, async () => {
+      let sent = 0;
+      let after = 0;
+      while (after < LOAD_AFTER) {
+        // Requests overlap the revoke, but not without end: a slow revoke must not spend the key's limit.
+        if (sent >= LOAD_BEFORE + LOAD_DURING && answeredAt === Infinity) await revoking;
+        const sentAt = performance.now();
+        sent++;
+        const reply = await ping(s, key.secret);
+        records.push({ sentAt, reply });
+        if (sentAt > answeredAt) after++;
+        if (sent === LOAD_BEFORE && ++warmed === LOAD_CONNECTIONS) startRevoke();
+      }
+    });
+    await Promise.all([revoking, ...loads]);
+    const served = records.filter((r) => r.sentAt < answeredAt && r.reply.status === 200).length;
+    s.require('lifecycle.revoke-under-load', served >= LOAD_CONNECTIONS,
+      `the key should have been served under load before the revoke; ${served} of its requests were`);
+    const afterwards = records.filter((r) => r.sentAt > answeredAt);
+    s.require('lifecycle.revoke-under-load', afterwards.length >= LOAD_CONNECTIONS * LOAD_AFTER,
+      `only ${afterwards.length} requests were sent after the revoke was answered`);
+    for (const { reply } of afterwards) {
+      expectProblem(s, 'lifecycle.revoke-under-load', reply, 'revoked_api_key', `a request sent ${LOAD_CONNECTIONS} connections wide after the revoke was answered`);
+    }
+  });
+
   scenario(['lifecycle.expiry'], 'a key past its expires_at', async (s: Scenario) => {
     const clock = s.session.clock.controllable;
     const worker = await s.session.pool().worker(s, 12);
@@ -217,12 +265,17 @@ describe('lifecycle', () => {
     expectSuccess(s, 'lifecycle.expiry', await ping(s, key.secret), contract.operation('ping'), 'ping before expires_at');
     let after: Reply;
     if (clock) {
-      await letTimePass(s, lifetime + 2);
+      // To 2 s before expires_at, then to expires_at itself (or later, on a target whose clock
+      // also runs): the key works until then, and from then on it is refused.
+      const untilExpiry = Math.ceil((Date.parse(expiresAt) - now) / 1000);
+      await letTimePass(s, untilExpiry - 2);
+      expectSuccess(s, 'lifecycle.expiry', await ping(s, key.secret), contract.operation('ping'), 'ping 2 s before expires_at');
+      await letTimePass(s, 2);
       after = await ping(s, key.secret);
     } else {
       after = await pollUntil(() => ping(s, key.secret), (r) => r.status !== 200, (lifetime + 6) * 1000);
     }
-    expectProblem(s, 'lifecycle.expiry', after, 'expired_api_key', 'ping after expires_at');
+    expectProblem(s, 'lifecycle.expiry', after, 'expired_api_key', 'ping at (or after) expires_at');
     const listed = await listAllKeys(s, worker, 'lifecycle.expiry');
     if (listed) {
       const entry = listed.keys.find((k) => k.id === key.id);

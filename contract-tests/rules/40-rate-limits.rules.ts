@@ -76,9 +76,10 @@ describe('rate-limit', () => {
       `${refusedEarly.length} of the ${remaining} requests within the limit of ${start.limit} were refused (${refusedEarly[0]?.summary})`, refusedEarly[0]);
 
     const past = await ping(s, key.secret);
+    let retryAfter = NaN;
     if (expectProblem(s, 'rate-limit.burst-429', past, 'rate_limit_exceeded', `request ${start.limit! + 1} of a window limited to ${start.limit}`)) {
       const reading = readRateLimit(past, names);
-      const retryAfter = Number(past.header(names.retryAfter));
+      retryAfter = Number(past.header(names.retryAfter));
       s.check('rate-limit.burst-429', Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= (reading.policy?.w ?? 60),
         `Retry-After should be a whole number of seconds from 1 to the window, got ${JSON.stringify(past.header(names.retryAfter))}`, past);
       s.check('rate-limit.burst-429', reading.remaining === 0 && reading.state?.r === 0 && reading.policy?.name === start.policy?.name,
@@ -96,10 +97,27 @@ describe('rate-limit', () => {
       s.skipRule('rate-limit.window-resets', 'HERALD_TEST_CLOCK_URL is not set (waiting a whole real minute is not worth it)');
       return;
     }
-    await s.session.clock.advance((start.policy?.w ?? 60) + 1);
+    if (!Number.isInteger(retryAfter)) return;
+    // Time passes: Retry-After (and t) count down with it…
+    const step = Math.min(20, retryAfter - 1);
+    if (step >= 1) {
+      await s.session.clock.advance(step);
+      const later = await ping(s, key.secret);
+      if (expectProblem(s, 'rate-limit.window-resets', later, 'rate_limit_exceeded', `the spent key ${step} s later, still in its window`)) {
+        const left = Number(later.header(names.retryAfter));
+        const t = readRateLimit(later, names).state?.t;
+        s.check('rate-limit.window-resets', Number.isInteger(left) && left >= 1 && left <= retryAfter - step && t === left,
+          `${step} s after Retry-After said ${retryAfter}, it should say at most ${retryAfter - step} (and t the same); got Retry-After ${later.header(names.retryAfter)}, t=${t}`, later);
+        retryAfter = Number.isInteger(left) && left >= 1 ? left : retryAfter - step;
+      } else {
+        retryAfter -= step;
+      }
+    }
+    // …and once it has passed (exactly, on a target whose clock stands still), the window is new.
+    await s.session.clock.advance(retryAfter);
     const fresh = await ping(s, key.secret);
     const reading = readRateLimit(fresh, names);
     s.check('rate-limit.window-resets', fresh.status === 200 && reading.remaining === (start.limit ?? 0) - 1,
-      `after the window, the key should be back to ${start.limit! - 1} remaining, got ${fresh.summary} with ${reading.remaining}`, fresh);
+      `once Retry-After has passed, the key should be back to ${start.limit! - 1} remaining, got ${fresh.summary} with ${reading.remaining}`, fresh);
   });
 });

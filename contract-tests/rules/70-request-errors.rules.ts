@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe } from 'vitest';
-import { expectProblem } from '../src/harness/expect.ts';
+import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
 import { getSession } from '../src/harness/session.ts';
 
@@ -53,6 +53,19 @@ describe('errors', () => {
       const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
       const reply = await s.send({ ...request, json: undefined, rawBody: JSON.stringify(request.json ?? {}), contentType: 'text/plain' });
       expectProblem(s, 'errors.unsupported-media-type', reply, 'unsupported_media_type', `${op.id} with its JSON body sent as text/plain`);
+    });
+  }
+
+  // An operation that takes no body has no reason to read one: whatever comes, and whatever its
+  // Content-Type says (even one that cannot be parsed), the request is served as without it.
+  for (const op of contract.authenticatedOperations.filter((o) => !o.requestBody)) {
+    scenario(['errors.ignored-body'], `${op.id}: a body it does not take`, async (s: Scenario) => {
+      const worker = await s.session.pool().worker(s, 8);
+      for (const contentType of ['text/plain', ';;;', 'application/json']) {
+        const request = await s.session.resources.validRequest(s, op, worker);
+        const reply = await s.send({ ...request, json: undefined, rawBody: contentType === 'application/json' ? '{"not": "expected"}' : 'not expected', contentType });
+        expectSuccess(s, 'errors.ignored-body', reply, op, `${op.id} with a body sent as ${JSON.stringify(contentType)}`);
+      }
     });
   }
 

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
-import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
+import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import { unknownWellFormedKey } from '../src/harness/key-material.ts';
-import { ping } from '../src/harness/key-operations.ts';
+import { ping, regenerateKey, revokeKey } from '../src/harness/key-operations.ts';
 import { rateLimitInconsistencies, readRateLimit } from '../src/harness/rate-limit-headers.ts';
 import type { Reply } from '../src/harness/reply.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
@@ -19,12 +19,23 @@ const CONCURRENCY = 16;
 describe('throttle', () => {
   scenario(['throttle.failed-auth'], 'failed authentications from one address', async (s: Scenario) => {
     const clock = s.session.clock;
-    const worker = await s.session.pool().worker(s, 4);
+    const worker = await s.session.pool().worker(s, 10);
+    // Keys that once worked fail too: a revoked one and a secret replaced by regenerate.
+    const revoked = await s.session.pool().create(s, { creator: worker, body: { name: s.session.keyName('throttle, revoked') } });
+    requireSuccess(s, 'throttle.failed-auth', await revokeKey(s, worker, revoked.id), contract.operation('revokeApiKey'), 'revoke a key to fail with');
+    s.session.pool().markRevoked(revoked.id);
+    const replaced = await s.session.pool().create(s, { creator: worker, body: { name: s.session.keyName('throttle, replaced') } });
+    const replacedSecret = replaced.secret;
+    requireSuccess(s, 'throttle.failed-auth', await regenerateKey(s, worker, replaced.id, { grace_period_seconds: 0 }), contract.operation('regenerateApiKey'), 'regenerate a key to fail with its old secret');
     // Start a fresh window, so the count of failures below is the whole count.
     await clock.advance(61);
     let failures = 0;
     let throttled: Reply | undefined;
     try {
+      for (const [secret, code] of [[revoked.secret, 'revoked_api_key'], [replacedSecret, 'expired_api_key']] as const) {
+        const reply = await ping(s, secret);
+        if (expectProblem(s, 'throttle.failed-auth', reply, code, `a ${code === 'revoked_api_key' ? 'revoked key' : 'replaced secret'} (it counts as a failed authentication)`)) failures++;
+      }
       const budget = s.session.config.maxBurst;
       while (!throttled && failures < budget) {
         const batch = Math.min(CONCURRENCY, budget - failures);
@@ -44,7 +55,7 @@ describe('throttle', () => {
       s.check('throttle.failed-auth', reading.policy?.name === 'failed-auth' && reading.state?.name === 'failed-auth' && reading.state?.r === 0 && reading.remaining === 0,
         `the throttle's rate-limit headers should describe the "failed-auth" policy with nothing remaining; got ${names.rateLimitPolicy} ${JSON.stringify(throttled.header(names.rateLimitPolicy))}, ${names.rateLimit} ${JSON.stringify(throttled.header(names.rateLimit))}`, throttled);
       s.check('throttle.failed-auth', reading.policy?.q === failures,
-        `the policy allows q=${reading.policy?.q} failures a window, but the throttle began after ${failures}`, throttled);
+        `the policy allows q=${reading.policy?.q} failures a window, but the throttle began after ${failures} (a revoked key, a replaced secret, then unknown keys)`, throttled);
       const problems = rateLimitInconsistencies(reading);
       s.check('rate-limit.headers-consistent', problems.length === 0, `the throttle's rate-limit headers: ${problems.join('; ')}`, throttled);
 

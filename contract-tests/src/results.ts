@@ -64,6 +64,12 @@ export interface RunResult {
     rules: Record<RuleStatus, number>;
     requests: number;
     failedAuthentications: number;
+    /**
+     * The same, by the rule group of the scenario that caused them: the `throttle` group causes
+     * its own on purpose; the rest (the auth matrix mostly) is what a run costs a deployment's
+     * failed-auth throttle.
+     */
+    failedAuthenticationsByGroup: Record<string, number>;
   };
   /** Problems of the runner itself: bad configuration, unreachable target, crashes. */
   errors: string[];

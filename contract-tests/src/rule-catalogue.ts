@@ -26,7 +26,7 @@ export const RULES = {
   'auth.malformed-key': { title: 'Malformed keys (wrong prefix, length, characters, checksum) → 401 invalid_api_key' },
   'auth.unknown-key': { title: 'A well-formed key that belongs to no one → 401 invalid_api_key' },
   'auth.unsupported-scheme': { title: 'Another scheme, or a scheme with no key → 401 invalid_api_key' },
-  'auth.ambiguous-credentials': { title: 'Two credentials → 400 ambiguous_credentials' },
+  'auth.ambiguous-credentials': { title: 'Two credentials → 400 ambiguous_credentials; other headers, even ones named like a credential header, never count as one' },
   'secrets.no-echo': { title: 'No response echoes the key that was presented' },
   'secrets.shown-once': { title: 'A secret appears only in the response that issued it (and its idempotent replay)' },
 
@@ -38,11 +38,12 @@ export const RULES = {
   'lifecycle.list': { title: 'The list pages through every key of the environment, each once' },
   'lifecycle.regenerate': { title: 'Regenerate keeps id, name, scopes and expiry and returns a new working secret' },
   'lifecycle.regenerate-old-key-refused': { title: 'After regenerate without grace the old secret is refused at once with expired_api_key' },
-  'lifecycle.regenerate-grace-period': { title: 'With a grace period the old secret works until its end, then expired_api_key' },
+  'lifecycle.regenerate-grace-period': { title: 'With a grace period the old secret works until its end, and from its end on answers expired_api_key' },
   'lifecycle.regenerate-again-ends-grace': { title: 'Regenerating again ends the earlier grace period at once' },
   'lifecycle.revoke': { title: 'Revoke → 204 and the key (and its previous secret) is refused at once with revoked_api_key' },
   'lifecycle.revoked-gone': { title: 'A revoked key is not listed; get, revoke and regenerate of it answer 404' },
-  'lifecycle.expiry': { title: 'A key past expires_at answers expired_api_key and is listed as expired' },
+  'lifecycle.revoke-under-load': { title: 'Under concurrent requests with one key, every request sent after the revoke was answered is refused with revoked_api_key' },
+  'lifecycle.expiry': { title: 'A key works until expires_at; from then on it answers expired_api_key and is listed as expired' },
   'lifecycle.expires-at-in-past': { title: 'An expires_at in the past → 400 validation_failed' },
   'lifecycle.scope-escalation': { title: 'A key cannot grant a scope it does not hold (403 insufficient_permissions)' },
   'isolation.environments': { title: 'Keys and notifications of one environment are invisible (404) from another' },
@@ -60,7 +61,7 @@ export const RULES = {
   'rate-limit.usage-matches': { title: 'GET /usage reports the same limit and remaining as the headers, and the plan of the spec' },
   'rate-limit.burst-429': { title: 'Past the limit → 429 rate_limit_exceeded with Retry-After ≥ 1 and remaining 0' },
   'rate-limit.per-key': { title: "One key's spent limit does not refuse another key" },
-  'rate-limit.window-resets': { title: 'A new window restores the full limit' },
+  'rate-limit.window-resets': { title: 'Retry-After counts down with time, and when it has passed a new window restores the full limit' },
 
   // Quotas.
   'quotas.usage': { title: "GET /usage states the plan's quota: limit, used, remaining, counted channels and period" },
@@ -79,14 +80,15 @@ export const RULES = {
   'request-id.problem-matches': { title: "A problem's request_id is the response's X-Request-Id", stateless: true },
 
   // Request errors.
-  'errors.problem-details': { title: "A problem's status, type and title are those its code's schema fixes", stateless: true },
+  'errors.problem-details': { title: "A problem's status, type and title are those its code's schema fixes, and its detail says something", stateless: true },
   'errors.unknown-route': { title: 'An unknown route → 404 not_found' },
   'errors.validation-failed': { title: 'A body that breaks the schema, or is not JSON → 400 validation_failed listing the issues' },
   'errors.payload-too-large': { title: 'A body over the documented size limit → 413 payload_too_large' },
   'errors.unsupported-media-type': { title: 'A body that is not application/json → 415 unsupported_media_type' },
+  'errors.ignored-body': { title: 'An operation that takes no body ignores one, whatever its Content-Type: its documented success' },
 
   // Brute force.
-  'throttle.failed-auth': { title: 'Repeated failed authentication from one address → 429 authentication_throttled for every credential, with Retry-After and the "failed-auth" policy' },
+  'throttle.failed-auth': { title: 'Repeated failed authentication (unknown, revoked or replaced keys alike) from one address → 429 authentication_throttled for every credential, with Retry-After and the "failed-auth" policy' },
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof RULES;

@@ -79,6 +79,8 @@ export interface HeraldHandle {
   setPublicBaseUrl(url: string): void;
   /** Sizes of the bounded in-memory tables. */
   stats(): { rateLimitedKeys: number; throttledAddresses: number; idempotencyRecords: number; storeLookups: number };
+  /** Everything the server keeps about keys and requests (store and idempotency records), JSON-ready. */
+  dumpState(): { store: ReturnType<Store['dump']>; idempotency: ReturnType<IdempotencyStore['dump']> };
 }
 
 declare module 'fastify' {
@@ -251,6 +253,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       idempotencyRecords: context.idempotency.size,
       storeLookups: store.lookups,
     }),
+    dumpState: () => ({ store: store.dump(), idempotency: context.idempotency.dump() }),
   } satisfies HeraldHandle);
 
   return app;

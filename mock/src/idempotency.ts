@@ -70,6 +70,20 @@ export class IdempotencyStore {
     return this.entries.size;
   }
 
+  /** A JSON-ready copy of every record, for proving that what is kept holds no usable secret. */
+  dump(): Array<{ apiKeyId: string; fingerprint: string; createdAt: number; status: number; headers: Record<string, string>; body: string | Record<string, string> }> {
+    return [...this.entries.values()].map((entry) => ({
+      apiKeyId: entry.apiKeyId,
+      fingerprint: entry.fingerprint,
+      createdAt: entry.createdAt,
+      status: entry.status,
+      headers: { ...entry.headers },
+      body: typeof entry.body === 'string'
+        ? entry.body
+        : Object.fromEntries(Object.entries(entry.body).map(([name, bytes]) => [name, (bytes as Buffer).toString('base64')])),
+    }));
+  }
+
   /**
    * Admits a request. `presentedSecret` is the API key as sent: it seals and unseals responses
    * that contain a secret and is never stored.

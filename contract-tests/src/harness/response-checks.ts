@@ -90,6 +90,8 @@ function checkProblem(s: Scenario, reply: Reply, documented: ResponseSpec, contr
     if (problem.type !== undefined && json.type !== problem.type) issues.push(`type ${JSON.stringify(json.type)} should be ${problem.type}`);
     if (problem.title !== undefined && json.title !== problem.title) issues.push(`title ${JSON.stringify(json.title)} should be ${JSON.stringify(problem.title)}`);
     if (!documented.problemCodes.includes(code)) issues.push(`${reply.op?.id}'s ${reply.status} response does not list ${code}`);
+    // The spec's detail is "what went wrong with this request, for people": an empty one says nothing.
+    if (typeof json.detail === 'string' && json.detail.trim() === '') issues.push('detail is empty: it should say what went wrong');
   }
   s.check('errors.problem-details', issues.length === 0, `${reply.label} → ${reply.summary}: ${issues.join('; ')}`, reply);
   if (typeof json.request_id === 'string' || reply.header(contract.headers.requestId) !== undefined) {

@@ -50,7 +50,9 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
   const t = result.totals;
   out.push('');
   if (started) out.push(`${result.rules.length} rules: ${t.rules.pass} passed, ${t.rules.fail} failed, ${t.rules.skip} skipped, ${t.rules.error} errors`);
-  out.push(`${t.checks} checks (${t.failedChecks} failed), ${t.requests} requests, ${t.failedAuthentications} failed authentications, ${(result.durationMs / 1000).toFixed(1)} s`);
+  const deliberate = t.failedAuthenticationsByGroup?.throttle ?? 0;
+  const failedAuth = `${t.failedAuthentications} failed authentications${deliberate > 0 ? ` (${deliberate} of them sent by the throttle check, ${t.failedAuthentications - deliberate} by the rest)` : ''}`;
+  out.push(`${t.checks} checks (${t.failedChecks} failed), ${t.requests} requests, ${failedAuth}, ${(result.durationMs / 1000).toFixed(1)} s`);
   const verdict = result.exitCode === 0 ? paint.pass('PASS') : result.exitCode === 1 ? paint.fail('FAIL: the target broke the contract') : paint.error('ERROR: the runner could not complete');
   out.push(`Result: ${verdict} (exit ${result.exitCode})`);
   return shapeRedactor.redact(out.join('\n'));

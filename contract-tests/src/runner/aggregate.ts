@@ -32,6 +32,7 @@ export function aggregate(
 
   let requests = 0;
   let failedAuthentications = 0;
+  const failedAuthenticationsByGroup: Record<string, number> = {};
   const requestIds = new Map<string, number>();
   const errors = [...runnerErrors];
   for (const scenario of scenarios) {
@@ -42,6 +43,10 @@ export function aggregate(
     }
     requests += ledger.requests;
     failedAuthentications += ledger.failedAuthentications;
+    if (ledger.failedAuthentications > 0) {
+      const group = ruleGroup(ledger.rules[0] ?? 'responses.answered');
+      failedAuthenticationsByGroup[group] = (failedAuthenticationsByGroup[group] ?? 0) + ledger.failedAuthentications;
+    }
     for (const id of ledger.requestIds) requestIds.set(id, (requestIds.get(id) ?? 0) + 1);
     for (const [id, count] of Object.entries(ledger.passes)) rule(id).passed += count;
     for (const failure of ledger.failures) {
@@ -99,6 +104,7 @@ export function aggregate(
       rules: { pass: count('pass'), fail: count('fail'), skip: count('skip'), error: count('error') },
       requests,
       failedAuthentications,
+      failedAuthenticationsByGroup,
     },
     errors,
     exitCode: hasErrors ? EXIT.error : failedChecks > 0 ? EXIT.failed : EXIT.ok,

@@ -2,33 +2,50 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startReferenceServer, type ReferenceServer, type StartOptions } from '../../src/testing.ts';
 import { client, secretsSeen } from './http.ts';
 
+/** A full key of either mode: nothing shaped like this may be kept or logged. */
+const WHOLE_KEY = /hk_(?:live|test)_[0-9A-Za-z]{36}/;
+
 /**
- * A reference server for the tests of one file, closed after them. When it closes, its whole log
- * and a dump of its store are searched for every secret any response showed: zero hits allowed.
+ * A reference server for the tests of one file, closed after them. When it closes, its whole
+ * log and a dump of everything it keeps (store and idempotency records) are searched for every
+ * secret it issued (seeded, created, regenerated: counted by the server itself, whoever asked)
+ * and every secret a response showed: zero hits allowed.
  */
 export function useServer(options: StartOptions = {}) {
-  const handle = {} as { server: ReferenceServer; call: ReturnType<typeof client> };
+  const handle = {} as { server: ReferenceServer; call: ReturnType<typeof client>; issued: Set<string> };
+  handle.issued = new Set();
   beforeAll(async () => {
-    handle.server = await startReferenceServer(options);
+    const onSecretIssued = options.server?.onSecretIssued;
+    handle.server = await startReferenceServer({
+      ...options,
+      server: {
+        ...options.server,
+        onSecretIssued: (secret) => {
+          handle.issued.add(secret);
+          onSecretIssued?.(secret);
+        },
+      },
+    });
     handle.call = client(handle.server);
   });
   afterAll(async () => {
     if (!handle.server) return;
-    expectNoSecrets(handle.server);
+    expectNoSecrets(handle.server, handle.issued);
     await handle.server.close();
   });
   return handle;
 }
 
-export function expectNoSecrets(server: ReferenceServer): void {
-  const secrets = [...secretsSeen, ...Object.values(server.keys)];
+export function expectNoSecrets(server: ReferenceServer, issued: Iterable<string> = []): void {
+  const secrets = new Set([...issued, ...secretsSeen, ...Object.values(server.keys)]);
   const log = server.logs.join('');
-  const dump = JSON.stringify(server.store.dump());
+  const state = JSON.stringify(server.app.herald.dumpState());
   for (const secret of secrets) {
     // The display prefix (16 characters) may appear; the rest of the secret must not.
     expect(log.includes(secret.slice(16)), 'a secret reached the log').toBe(false);
-    expect(dump.includes(secret.slice(16)), 'a secret reached the store').toBe(false);
+    expect(state.includes(secret.slice(16)), 'a secret reached the kept state').toBe(false);
   }
+  expect(WHOLE_KEY.test(state), 'something shaped like a whole key is kept').toBe(false);
 }
 
 /** A key with bad checksum: the last character changed. */
