@@ -41,8 +41,10 @@ export function extractCredential(rawHeaders: readonly string[]): Credential {
   if (count === 0) return NONE;
   if (count > 1) return AMBIGUOUS;
   if (apiKeyHeader !== undefined) {
-    const key = trimBlanks(apiKeyHeader);
-    return key.length === 0 ? UNUSABLE : { kind: 'presented', form: 'x-api-key', key };
+    // Node's HTTP parser has already removed the blanks HTTP allows around a value (RFC 9110
+    // §5.5). Nothing else is trimmed: String.prototype.trim would also strip U+00A0 (what a
+    // byte 0xA0 becomes in a header), and a key wrapped in stray bytes would be accepted.
+    return apiKeyHeader.length === 0 ? UNUSABLE : { kind: 'presented', form: 'x-api-key', key: apiKeyHeader };
   }
   return parseAuthorization(authorization as string);
 }
@@ -56,21 +58,4 @@ function parseAuthorization(value: string): Credential {
   // The key is everything after the one space; a second space makes it malformed, which the
   // key format check then refuses.
   return { kind: 'presented', form, key: value.slice(SCHEME_LENGTH + 1) };
-}
-
-/**
- * The value without the blanks HTTP allows around it (space and tab, RFC 9110 §5.5). Not
- * `String.prototype.trim`: that also strips U+00A0, which a header decoded as latin1 turns
- * byte 0xA0 into, so a key wrapped in stray bytes would be accepted.
- */
-function trimBlanks(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && isBlank(value.charCodeAt(start))) start++;
-  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
-}
-
-function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x09;
 }
