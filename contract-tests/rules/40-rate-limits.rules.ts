@@ -60,6 +60,9 @@ describe('rate-limit', () => {
     const start = readRateLimit(first, names);
     s.require('rate-limit.burst-429', first.status === 200 && start.remaining !== undefined && start.limit !== undefined,
       `a fresh key's first ping should succeed and report its limit, got ${first.summary}`, first);
+    // The window starts with the key's first request (spec, "Rate limits"): a whole window to go.
+    s.check('rate-limit.window-resets', start.state?.t === start.policy?.w,
+      `a fresh key's first request opens its window, so t should be the whole window w=${start.policy?.w}; got ${first.header(names.rateLimit)}`, first);
     const remaining = start.remaining!;
     if (remaining + 1 > s.session.config.maxBurst) {
       s.skip(`the limit is ${start.limit} requests a minute: reaching it takes ${remaining + 1} requests, more than --max-burst ${s.session.config.maxBurst}`);

@@ -61,7 +61,7 @@ export const RULES = {
   'rate-limit.usage-matches': { title: 'GET /usage reports the same limit and remaining as the headers, and the plan of the spec' },
   'rate-limit.burst-429': { title: 'Past the limit → 429 rate_limit_exceeded with Retry-After ≥ 1 and remaining 0' },
   'rate-limit.per-key': { title: "One key's spent limit does not refuse another key" },
-  'rate-limit.window-resets': { title: 'Retry-After counts down with time, and when it has passed a new window restores the full limit' },
+  'rate-limit.window-resets': { title: "A key's window starts with its first request (t = w), Retry-After counts down with time, and once it has passed a new window restores the full limit" },
 
   // Quotas.
   'quotas.usage': { title: "GET /usage states the plan's quota: limit, used, remaining, counted channels and period" },
