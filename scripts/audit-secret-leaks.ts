@@ -46,14 +46,17 @@ export function recordedSecrets(auditDir: string): string[] {
   return [...secrets];
 }
 
-function filesUnder(path: string, skip: string): string[] {
-  if (!existsSync(path) || resolve(path) === resolve(skip)) return [];
+/** Every file under `path`, except the records of issued secrets (this audit's or an earlier one's). */
+function filesUnder(path: string): string[] {
+  if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).flatMap((name) => filesUnder(join(path, name), skip));
+  return readdirSync(path)
+    .filter((name) => name !== AUDIT_SECRETS)
+    .flatMap((name) => filesUnder(join(path, name)));
 }
 
 /**
- * Searches `places` (files or folders; the audit directory's own record of secrets excepted)
+ * Searches `places` (files or folders; records of issued secrets excepted)
  * for any 20-character window of any secret's secret part.
  */
 export function auditSecretLeaks(auditDir: string, places: string[], secrets = recordedSecrets(auditDir)): AuditResult {
@@ -62,8 +65,7 @@ export function auditSecretLeaks(auditDir: string, places: string[], secrets = r
     const part = secret.slice(PUBLIC_PREFIX);
     for (let i = 0; i + WINDOW <= part.length; i++) windows.set(part.slice(i, i + WINDOW), secret.slice(0, PUBLIC_PREFIX));
   }
-  const skip = join(auditDir, AUDIT_SECRETS);
-  const files = [...new Set(places.flatMap((place) => filesUnder(place, skip)))];
+  const files = [...new Set(places.flatMap((place) => filesUnder(resolve(place))))];
   const hits: LeakHit[] = [];
   let bytes = 0;
   const run = new RegExp(`[0-9A-Za-z]{${WINDOW},}`, 'g');

@@ -7,13 +7,14 @@ import type { LogSink } from './logging.ts';
 // run — in the test processes, in `npm start` children, anywhere `buildServer` runs — copies
 // each log line it writes (after redaction, exactly as written) into a file of its own under
 // `<dir>/logs/`, and every secret it issues (seeded fixture keys, create, regenerate) into
-// `<dir>/secrets/`. When the run is over, `scripts/audit-secret-leaks.ts` searches every log and
-// report of the whole run for every one of those secrets. Files are appended with synchronous
-// writes, so nothing is lost when a child process is killed.
+// `<dir>/issued-secrets/`. When the run is over, `scripts/audit-secret-leaks.ts` searches every
+// log and report of the whole run for every one of those secrets. Files are appended with
+// synchronous writes, so nothing is lost when a child process is killed.
 
 export const LEAK_AUDIT_ENV = 'HERALD_LEAK_AUDIT_DIR';
 export const AUDIT_LOGS = 'logs';
-export const AUDIT_SECRETS = 'secrets';
+/** Its name marks it: the audit never searches a folder of this name (the secrets are there on purpose). */
+export const AUDIT_SECRETS = 'issued-secrets';
 /** Where test harnesses copy the reports (JUnit, HTML, JSON, summaries) of conformance runs. */
 export const AUDIT_REPORTS = 'reports';
 

@@ -65,9 +65,9 @@ describe('the secret audit', () => {
     const child = (leak: boolean) => `
       const { mkdirSync, writeFileSync } = require('node:fs');
       const dir = process.env.HERALD_LEAK_AUDIT_DIR;
-      mkdirSync(dir + '/secrets', { recursive: true }); mkdirSync(dir + '/logs', { recursive: true });
+      mkdirSync(dir + '/issued-secrets', { recursive: true }); mkdirSync(dir + '/logs', { recursive: true });
       const secret = 'hk_test_' + 'Q'.repeat(30) + 'AbCdEf';
-      writeFileSync(dir + '/secrets/1.txt', secret + '\\n');
+      writeFileSync(dir + '/issued-secrets/1.txt', secret + '\\n');
       writeFileSync(dir + '/logs/1.log', ${leak ? "'{\"url\":\"/v1/ping?k=' + secret + '\"}\\n'" : "'{\"url\":\"/v1/ping?k=[redacted]\"}\\n'"});`;
     const clean = await run(process.execPath, [TSX, SCRIPT, '--dir', freshDir(), '--', process.execPath, '-e', child(false)]);
     expect(clean.stdout).toMatch(/1 secrets issued during the run, \d+ files scanned .*, 0 secrets found/);
