@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { buildServer } from './src/app.ts';
 import { OffsetClock } from './src/clock.ts';
 import { LOG_LEVELS, type LogLevel } from './src/logging.ts';
-import { TEST_CLOCK_PATH } from './src/site-routes.ts';
+import { STATS_PATH, TEST_CLOCK_PATH } from './src/site-routes.ts';
 import { envVariables } from './src/testing.ts';
 
 // `npm start`: the Herald reference server on http://localhost:4010, seeded with the demo
@@ -16,10 +16,11 @@ const USAGE = `Usage: npm start -- [options]
   --port N                 port to listen on (default 4010; 0 picks a free one)
   --host HOST              address to bind (default localhost: loopback only, IPv4 and IPv6)
   --fixture FILE           seed data (default mock/fixtures/demo.json)
-  --env-out FILE           write HERALD_BASE_URL, the demo keys and HERALD_TEST_CLOCK_URL as NAME=value lines
+  --env-out FILE           write HERALD_BASE_URL, the demo keys, HERALD_TEST_CLOCK_URL and HERALD_STATS_URL as NAME=value lines
   --rate-limit-scale F     multiply every plan's per-minute limit by F (default 1)
   --failed-auth-limit N    failed authentications per address and minute before it is throttled (default 500)
   --no-test-clock          do not serve ${TEST_CLOCK_PATH}
+  --no-stats               do not serve ${STATS_PATH} (read-only counters for tests)
   --log-level LEVEL        ${LOG_LEVELS.join(', ')} (default info; debug logs every request)
   --help                   show this
 `;
@@ -40,6 +41,7 @@ function parseFlags() {
         'rate-limit-scale': { type: 'string', default: '1' },
         'failed-auth-limit': { type: 'string', default: '500' },
         'no-test-clock': { type: 'boolean', default: false },
+        'no-stats': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', default: false },
       },
@@ -73,6 +75,7 @@ try {
     fixture: flags.fixture,
     clock: new OffsetClock(),
     testClock: !flags['no-test-clock'],
+    statsRoute: !flags['no-stats'],
     rateLimitScale,
     failedAuthLimit,
     logLevel,
@@ -91,7 +94,8 @@ const origin = `http://${visibleHost}:${boundPort}`;
 const baseUrl = origin + app.herald.contract.basePath;
 app.herald.setPublicBaseUrl(baseUrl);
 const testClockUrl = app.herald.testClockEnabled ? origin + TEST_CLOCK_PATH : null;
-const env = envVariables(baseUrl, app.herald.seededKeys, testClockUrl);
+const statsUrl = app.herald.statsRouteEnabled ? origin + STATS_PATH : null;
+const env = envVariables(baseUrl, app.herald.seededKeys, { testClockUrl, statsUrl });
 
 if (flags['env-out']) {
   const text = Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join('');
@@ -112,6 +116,7 @@ function printBanner() {
     `  Spec         ${origin}/openapi.json  ${origin}/openapi.yaml`,
     `  Health       ${origin}/health`,
     testClockUrl ? `  Test clock   ${testClockUrl}  (POST {"advance_seconds": N} to move time)` : '  Test clock   disabled',
+    statsUrl ? `  Stats        ${statsUrl}  (read-only counters: lookups, tracked keys and addresses, idempotency records)` : '  Stats        disabled',
     rateLimitScale !== 1 ? `  Rate limits  plan limits × ${rateLimitScale}` : '',
     flags['env-out'] ? `  Env file     ${flags['env-out']}` : '',
     wildcard ? `  WARNING      listening on every interface (${host}): anyone on the network can use the demo keys` : '',

@@ -31,6 +31,7 @@ presetSessionConfig({
   inactiveAccountApiKey: server?.keys.HERALD_INACTIVE_ACCOUNT_API_KEY,
   nearQuotaApiKey: server?.keys.HERALD_NEAR_QUOTA_API_KEY,
   testClockUrl: server?.testClockUrl,
+  statsUrl: server?.statsUrl,
   profile: 'full',
   maxBurst: 1000,
   timeoutMs: 10_000,

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { withChecksum } from '../src/harness/key-material.ts';
 import { header, json, presentedKey, problemCode, withJson, withKey, type Fault, type ProxiedResponse } from './fault-proxy.ts';
 
@@ -8,6 +9,7 @@ import { header, json, presentedKey, problemCode, withJson, withKey, type Fault,
  * scopes and accounts, rate limits, quotas, idempotency and request ids (and the throttle).
  */
 const root = (ctx: { keys: Record<string, string> }) => ctx.keys.HERALD_API_KEY;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 function retitle(response: ProxiedResponse, change: (body: Record<string, any>) => void): ProxiedResponse {
   const body = json(response);
@@ -137,6 +139,21 @@ export const FAULTS: Fault[] = [
       const key = presentedKey(req);
       if (!key || key.length !== 44 || !/^hk_(live|test)_[0-9A-Za-z]{36}$/.test(key)) return undefined;
       if (withChecksum(key.slice(0, 38)) !== key) return withKeyResponse(req, ctx);
+      return undefined;
+    },
+  },
+  {
+    name: 'malformed-key-looked-up',
+    breaks: 'a malformed key is looked up in the store before its format is checked (refused all the same, but every mistyped key or guess costs a lookup)',
+    caughtBy: ['auth.malformed-key-no-lookup'],
+    // The answer is the healthy server's; the side effect is the fault. The proxy stands for a
+    // server whose lookup comes first: for each presented key that is not well-formed it makes
+    // the server look one up, by presenting a well-formed key that belongs to no one.
+    onRequest: async (req, ctx) => {
+      const key = presentedKey(req);
+      if (key === undefined || (/^hk_(live|test)_[0-9A-Za-z]{36}$/.test(key) && withChecksum(key.slice(0, 38)) === key)) return undefined;
+      const body = Array.from({ length: 30 }, () => BASE62[randomInt(62)]).join('');
+      await ctx.forward({ method: 'GET', url: '/v1/ping', headers: { authorization: `ApiKey ${withChecksum(`hk_test_${body}`)}` }, body: Buffer.alloc(0) });
       return undefined;
     },
   },

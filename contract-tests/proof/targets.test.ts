@@ -99,6 +99,10 @@ describe('against the reference server', () => {
       expect(rule('quotas.exceeded').skipReasons.join()).toContain('HERALD_NEAR_QUOTA_API_KEY');
       expect(rule('scopes.read-only-key').skipReasons.join()).toContain('HERALD_READ_ONLY_API_KEY');
       expect(rule('throttle.failed-auth').skipReasons.join()).toContain('HERALD_TEST_CLOCK_URL');
+      for (const id of ['auth.malformed-key-no-lookup', 'auth.unknown-key-no-state']) {
+        expect(rule(id)).toMatchObject({ status: 'skip', checks: 0 });
+        expect(rule(id).skipReasons.join()).toContain('HERALD_STATS_URL');
+      }
       expect(rule('lifecycle.expiry').skipReasons.join()).toContain('--skip');
       expect(run.stdout).toMatch(/skip\s+isolation\.environments\s+skipped: HERALD_OTHER_ENV_API_KEY is not set/);
     } finally {

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { checkChallenge, expectProblem, expectSuccess } from '../src/harness/expect.ts';
-import { malformedVariants, unknownWellFormedKey } from '../src/harness/key-material.ts';
-import { scenario, type Scenario } from '../src/harness/scenario.ts';
-import { getSession } from '../src/harness/session.ts';
+import { malformedVariants, singleFaultKeys, unknownWellFormedKey } from '../src/harness/key-material.ts';
+import { ping } from '../src/harness/key-operations.ts';
+import { scenario, type Scenario, type SendOptions } from '../src/harness/scenario.ts';
+import { getSession, NEEDS } from '../src/harness/session.ts';
+import type { StatsReading } from '../src/harness/stats.ts';
 
 /**
  * The auth matrix: every operation that needs a key, each way a credential can be right or
@@ -111,4 +114,70 @@ describe('auth', () => {
       }
     });
   }
+
+  // What a server looks up and keeps is not in its answers: these two read the deployment's
+  // counters (HERALD_STATS_URL), and are skipped with the reason without them.
+
+  scenario(['auth.malformed-key-no-lookup'], 'malformed keys are refused before any lookup', async (s: Scenario) => {
+    const rule = 'auth.malformed-key-no-lookup';
+    let before = await readStats(s, rule);
+    for (const variant of singleFaultKeys(contract.keyFormat)) {
+      const reply = await ping(s, variant.value);
+      expectProblem(s, rule, reply, 'invalid_api_key', `a key with ${variant.label}`);
+      const after = await readStats(s, rule);
+      s.check(rule, after.lookups === before.lookups,
+        `a key with ${variant.label} was looked up: the store's lookups went from ${before.lookups} to ${after.lookups} (the spec: a mistyped key is rejected before anything is looked up)`, reply);
+      before = after;
+    }
+    // The counter does count: a well-formed key that belongs to no one is looked up, once.
+    const reply = await ping(s, unknownWellFormedKey(contract.keyFormat));
+    expectProblem(s, rule, reply, 'invalid_api_key', 'a well-formed key that belongs to no one');
+    const after = await readStats(s, rule);
+    s.check(rule, after.lookups === before.lookups + 1,
+      `a well-formed key that belongs to no one should be looked up exactly once; the store's lookups went from ${before.lookups} to ${after.lookups}`, reply);
+  }, { needs: [NEEDS.stats] });
+
+  scenario(['auth.unknown-key-no-state'], 'a burst of unknown keys leaves no state', async (s: Scenario) => {
+    const rule = 'auth.unknown-key-no-state';
+    const pool = s.session.pool();
+    const worker = await pool.worker(s, 3 + contract.authenticatedOperations.length);
+    // Every request is built first (path parameters are real resources the worker creates), and
+    // a key no one has used yet is set aside for the counters' own check at the end.
+    const requests: SendOptions[] = [];
+    for (const op of contract.authenticatedOperations) requests.push(await s.session.resources.validRequest(s, op, worker, { fresh: false }));
+    const unused = await pool.create(s, { creator: worker, body: { name: s.session.keyName('unknown-key-no-state, first use') }, rule });
+
+    const before = await readStats(s, rule);
+    const forms = contract.credentialForms;
+    for (const [i, request] of requests.entries()) {
+      const form = forms[i % forms.length];
+      const idempotencyKey = request.op!.parameters.some((p) => p.in === 'header' && p.name === contract.idempotencyKeyHeader) ? randomUUID() : undefined;
+      const reply = await s.send({ ...request, auth: { key: unknownWellFormedKey(contract.keyFormat), form }, idempotencyKey });
+      expectProblem(s, rule, reply, 'invalid_api_key', `${request.op!.id} with a well-formed key that belongs to no one${idempotencyKey ? ' and an Idempotency-Key' : ''}`);
+    }
+    const after = await readStats(s, rule);
+    const burst = `${requests.length} requests with keys that belong to no one`;
+    s.check(rule, after.rateLimitedKeys === before.rateLimitedKeys,
+      `${burst} changed the rate limiter's table from ${before.rateLimitedKeys} to ${after.rateLimitedKeys} keys (only keys that authenticate may get a window)`);
+    s.check(rule, after.idempotencyRecords === before.idempotencyRecords,
+      `${burst} changed the idempotency records from ${before.idempotencyRecords} to ${after.idempotencyRecords} (a refused authentication is not remembered)`);
+    const addresses = after.throttledAddresses - before.throttledAddresses;
+    s.check(rule, addresses === 0 || addresses === 1,
+      `${burst}, all from one address, changed the throttle's tracked addresses by ${addresses} (at most the one address may be added)`);
+
+    // The limiter's counter does count: a key's first request opens exactly one window.
+    const first = await readStats(s, rule);
+    const reply = await ping(s, unused.secret);
+    expectSuccess(s, rule, reply, contract.operation('ping'), 'the first request of a new key');
+    const opened = await readStats(s, rule);
+    s.check(rule, opened.rateLimitedKeys === first.rateLimitedKeys + 1,
+      `a new key's first request should open one rate-limit window; the limiter's table went from ${first.rateLimitedKeys} to ${opened.rateLimitedKeys} keys`, reply);
+  }, { needs: [NEEDS.stats] });
 });
+
+/** The deployment's counters; a stats answer without them breaks the rule that needs them. */
+async function readStats(s: Scenario, rule: 'auth.malformed-key-no-lookup' | 'auth.unknown-key-no-state'): Promise<StatsReading> {
+  const result = await s.session.stats.read();
+  if ('problem' in result) s.require(rule, false, result.problem);
+  return result.reading;
+}

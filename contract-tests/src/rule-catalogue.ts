@@ -27,6 +27,8 @@ export const RULES = {
   'auth.unknown-key': { title: 'A well-formed key that belongs to no one → 401 invalid_api_key' },
   'auth.unsupported-scheme': { title: 'Another scheme, or a scheme with no key → 401 invalid_api_key' },
   'auth.ambiguous-credentials': { title: 'Two credentials → 400 ambiguous_credentials; other headers, even ones named like a credential header, never count as one' },
+  'auth.malformed-key-no-lookup': { title: "A key malformed in any one way (length, scheme or environment prefix, alphabet, checksum) is refused without a store lookup; a well-formed unknown key costs exactly one (needs the deployment's stats)" },
+  'auth.unknown-key-no-state': { title: "A burst of unknown keys on every operation adds no rate-limit window and no idempotency record, and at most its one address to the throttle; a key's first request opens one window (needs the deployment's stats)" },
   'secrets.no-echo': { title: 'No response echoes the key that was presented' },
   'secrets.shown-once': { title: 'A secret appears only in the response that issued it (and its idempotent replay)' },
 

@@ -19,7 +19,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './
 import { RateLimiter } from './rate-limiter.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
-import { registerSiteRoutes, siteRoutePaths } from './site-routes.ts';
+import { registerSiteRoutes, siteRoutePaths, type ServerStats } from './site-routes.ts';
 import { DEFAULT_SPEC_PATH, loadContract, pathPattern, type Contract, type Operation } from './spec.ts';
 import { InMemoryStore, type Store } from './store.ts';
 
@@ -43,6 +43,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** Serve /_herald/test-clock (needs an adjustable clock). Default true. */
   testClock?: boolean;
+  /** Serve /_herald/stats (read-only counters; see site-routes.ts). Default true. */
+  statsRoute?: boolean;
   /** Multiplies every plan's per-minute limit (rounded, at least 1). Default 1. */
   rateLimitScale?: number;
   /** Failed authentications per address and minute before the address is throttled. Default 500. */
@@ -76,6 +78,7 @@ export interface HeraldHandle {
   readonly clock: Clock;
   readonly seededKeys: readonly SeededKey[];
   readonly testClockEnabled: boolean;
+  readonly statsRouteEnabled: boolean;
   setPublicBaseUrl(url: string): void;
   /** Sizes of the bounded in-memory tables. */
   stats(): { rateLimitedKeys: number; throttledAddresses: number; idempotencyRecords: number; storeLookups: number };
@@ -197,6 +200,14 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   }
 
   const testClock = options.testClock !== false && isAdjustable(clock) ? clock : null;
+  // The counters behind /_herald/stats and `herald.stats()` (the benchmark's view of the same).
+  const stats = (): ServerStats => ({
+    store_lookups: store.lookups,
+    rate_limited_keys: context.limiter.trackedKeys,
+    throttled_addresses: context.throttle.trackedAddresses,
+    idempotency_records: context.idempotency.size,
+  });
+  const statsRoute = options.statsRoute !== false ? stats : null;
   // The site routes live in their own context, so its stamping hook does not run on API routes
   // (whose authentication hook stamps them itself: one hook per request, not two).
   const siteOptions = {
@@ -204,8 +215,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     specYamlPath: options.specYamlPath ?? specPath.replace(/\.json$/, '.yaml'),
     docsPath: options.docsPath ?? `${REPO_ROOT}docs/index.html`,
     testClock,
+    stats: statsRoute,
   };
-  const siteRoutes = siteRoutePaths(testClock !== null);
+  const siteRoutes = siteRoutePaths({ testClock: testClock !== null, stats: statsRoute !== null });
   app.register(async (scope) => {
     scope.addHook('onRequest', stampHook);
     scope.removeAllContentTypeParsers();
@@ -244,15 +256,19 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     clock,
     seededKeys,
     testClockEnabled: testClock !== null,
+    statsRouteEnabled: statsRoute !== null,
     setPublicBaseUrl(url: string) {
       context.publicBaseUrl = url;
     },
-    stats: () => ({
-      rateLimitedKeys: context.limiter.trackedKeys,
-      throttledAddresses: context.throttle.trackedAddresses,
-      idempotencyRecords: context.idempotency.size,
-      storeLookups: store.lookups,
-    }),
+    stats: () => {
+      const counters = stats();
+      return {
+        rateLimitedKeys: counters.rate_limited_keys,
+        throttledAddresses: counters.throttled_addresses,
+        idempotencyRecords: counters.idempotency_records,
+        storeLookups: counters.store_lookups,
+      };
+    },
     dumpState: () => ({ store: store.dump(), idempotency: context.idempotency.dump() }),
   } satisfies HeraldHandle);
 

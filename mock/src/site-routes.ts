@@ -8,9 +8,27 @@ import { JSON_CONTENT_TYPE } from './problems.ts';
 import type { ServerContext } from './server-context.ts';
 
 // Routes outside the API (and outside the contract): liveness, the Redoc page, the spec itself,
-// and the test clock, a mock-only control in the spirit of Stripe's test clocks.
+// the test clock, a mock-only control in the spirit of Stripe's test clocks, and the stats, a
+// mock-only read-only view of counters the server keeps anyway.
 
 export const TEST_CLOCK_PATH = '/_herald/test-clock';
+export const STATS_PATH = '/_herald/stats';
+
+/**
+ * What `GET /_herald/stats` answers: counters a client cannot see in any answer, which the
+ * conformance suite reads to check two promises (a malformed key is refused before any lookup;
+ * unknown keys leave no state) and the benchmark reads through `app.herald.stats()`.
+ */
+export interface ServerStats {
+  /** Secret lookups in the store since start-up. */
+  store_lookups: number;
+  /** Keys with a rate-limit window in the limiter's table. */
+  rate_limited_keys: number;
+  /** Client addresses the failed-auth throttle tracks. */
+  throttled_addresses: number;
+  /** Idempotency records kept. */
+  idempotency_records: number;
+}
 
 export interface SiteOptions {
   specJsonPath: string;
@@ -20,10 +38,12 @@ export interface SiteOptions {
   docsPath: string;
   /** The clock to move, when the test clock is enabled. */
   testClock: AdjustableClock | null;
+  /** The counters, when the stats are served. */
+  stats: (() => ServerStats) | null;
 }
 
 /** The site's paths and their methods (for 405 answers). */
-export function siteRoutePaths(testClock: boolean): Map<string, string[]> {
+export function siteRoutePaths({ testClock, stats }: { testClock: boolean; stats: boolean }): Map<string, string[]> {
   const routes = new Map<string, string[]>([
     ['/', ['GET']],
     ['/health', ['GET']],
@@ -32,6 +52,7 @@ export function siteRoutePaths(testClock: boolean): Map<string, string[]> {
     ['/openapi.yaml', ['GET']],
   ]);
   if (testClock) routes.set(TEST_CLOCK_PATH, ['GET', 'POST']);
+  if (stats) routes.set(STATS_PATH, ['GET']);
   return routes;
 }
 
@@ -73,6 +94,12 @@ export function registerSiteRoutes(app: FastifyInstance, context: ServerContext,
   });
 
   if (options.testClock !== null) registerTestClock(app, context, options.testClock);
+  const stats = options.stats;
+  if (stats !== null) {
+    app.get(STATS_PATH, (_request, reply) => {
+      reply.header('content-type', JSON_CONTENT_TYPE).header('cache-control', 'no-store').send(JSON.stringify(stats()));
+    });
+  }
 }
 
 const HEALTHY = '{"status":"ok"}';

@@ -4,7 +4,7 @@ import { buildServer, type ServerOptions } from './app.ts';
 import { ManualClock, OffsetClock, type AdjustableClock } from './clock.ts';
 import type { SeededKey } from './fixture.ts';
 import type { LogLevel } from './logging.ts';
-import { TEST_CLOCK_PATH } from './site-routes.ts';
+import { STATS_PATH, TEST_CLOCK_PATH } from './site-routes.ts';
 import type { Store } from './store.ts';
 
 // A reference server for tests of every area of the project: listens on 127.0.0.1, port 0,
@@ -47,6 +47,8 @@ export interface ReferenceServer {
   origin: string;
   /** `http://127.0.0.1:PORT/_herald/test-clock` */
   testClockUrl: string;
+  /** `http://127.0.0.1:PORT/_herald/stats` (served unless `server.statsRoute` is false) */
+  statsUrl: string;
   keys: DemoKeys;
   /** Every `NAME=value` pair `--env-out` would write. */
   env: Record<string, string>;
@@ -80,12 +82,16 @@ export async function startReferenceServer(options: StartOptions = {}): Promise<
   const origin = `http://127.0.0.1:${port}`;
   const baseUrl = origin + app.herald.contract.basePath;
   app.herald.setPublicBaseUrl(baseUrl);
-  const env = envVariables(baseUrl, app.herald.seededKeys, app.herald.testClockEnabled ? origin + TEST_CLOCK_PATH : null);
+  const env = envVariables(baseUrl, app.herald.seededKeys, {
+    testClockUrl: app.herald.testClockEnabled ? origin + TEST_CLOCK_PATH : null,
+    statsUrl: app.herald.statsRouteEnabled ? origin + STATS_PATH : null,
+  });
   const keys = Object.fromEntries(DEMO_KEY_NAMES.map((name) => [name, env[name]])) as unknown as DemoKeys;
   return {
     baseUrl,
     origin,
     testClockUrl: origin + TEST_CLOCK_PATH,
+    statsUrl: origin + STATS_PATH,
     keys,
     env,
     seededKeys: app.herald.seededKeys,
@@ -106,10 +112,15 @@ export const DEMO_KEY_NAMES = [
 ] as const;
 
 /** The variables the conformance suite reads (`--env-out`), in a stable order. */
-export function envVariables(baseUrl: string, seededKeys: readonly SeededKey[], testClockUrl: string | null): Record<string, string> {
+export function envVariables(
+  baseUrl: string,
+  seededKeys: readonly SeededKey[],
+  mockOnly: { testClockUrl: string | null; statsUrl: string | null },
+): Record<string, string> {
   const env: Record<string, string> = { HERALD_BASE_URL: baseUrl };
   for (const key of seededKeys) if (key.envVar) env[key.envVar] = key.secret;
-  if (testClockUrl) env.HERALD_TEST_CLOCK_URL = testClockUrl;
+  if (mockOnly.testClockUrl) env.HERALD_TEST_CLOCK_URL = mockOnly.testClockUrl;
+  if (mockOnly.statsUrl) env.HERALD_STATS_URL = mockOnly.statsUrl;
   return env;
 }
 

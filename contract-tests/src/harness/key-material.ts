@@ -59,3 +59,29 @@ export function malformedVariants(key: string, format: KeyFormat): KeyVariant[] 
     { label: 'stray character in the body', value: `${prefix}${body.slice(0, 10)}-${body.slice(11)}${key.slice(prefix.length + body.length)}` },
   ];
 }
+
+/**
+ * Keys wrong in exactly one way the spec's "Key format" names, each passing every other offline
+ * check — the checksum is recomputed over whatever precedes it — so that a server which skipped
+ * that one check would take the key for well-formed and look it up. Built from a key no one was
+ * issued, so no secret is involved.
+ */
+export function singleFaultKeys(format: KeyFormat): KeyVariant[] {
+  const prefix = format.environmentPrefixes[0];
+  const body = randomBase62(bodyLength(format));
+  const key = withChecksum(prefix + body);
+  const scheme = prefix.slice(0, prefix.indexOf('_') + 1);
+  const environment = prefix.slice(scheme.length);
+  const foreignScheme = `${scheme.charAt(0) === 'x' ? 'y' : 'x'}${scheme.slice(1)}`;
+  const foreignEnvironment = ['prod_', 'demo_', 'stag_', 'dev__'].find((env) => env.length === environment.length && !format.environmentPrefixes.includes(scheme + env)) ?? `${environment.slice(0, -2)}x_`;
+  const checksum = key.slice(prefix.length + body.length);
+  const otherChecksum = checksum.slice(0, -1) + BASE62[(BASE62.indexOf(checksum.slice(-1)) + 1) % 62];
+  return [
+    { label: 'one character too many (the first 44 a well-formed key)', value: `${key}0` },
+    { label: 'one character short', value: key.slice(0, -1) },
+    { label: `another scheme prefix (${foreignScheme}…, checksum recomputed)`, value: withChecksum(foreignScheme + environment + body) },
+    { label: `another environment prefix (${scheme}${foreignEnvironment}, checksum recomputed)`, value: withChecksum(scheme + foreignEnvironment + body) },
+    { label: 'a character outside the alphabet in the body (checksum recomputed)', value: withChecksum(`${prefix}${body.slice(0, 10)}-${body.slice(11)}`) },
+    { label: 'a wrong checksum', value: prefix + body + otherChecksum },
+  ];
+}

@@ -11,6 +11,7 @@ import { checkEveryResponse } from './response-checks.ts';
 import { Resources } from './resources.ts';
 import type { Credential, Scenario, SendOptions } from './scenario.ts';
 import { SecretTracker } from './secret-tracker.ts';
+import { TargetStats } from './stats.ts';
 
 /** What the runner hands to the worker that runs the rules. */
 export interface WorkerConfig extends SuiteConfig {
@@ -29,6 +30,7 @@ export const NEEDS = {
   inactiveAccount: { option: 'inactiveAccountApiKey', reason: 'HERALD_INACTIVE_ACCOUNT_API_KEY is not set (a key of an inactive account)' },
   nearQuota: { option: 'nearQuotaApiKey', reason: 'HERALD_NEAR_QUOTA_API_KEY is not set (a key of an account close to its monthly quota)' },
   testClock: { option: 'testClockUrl', reason: 'HERALD_TEST_CLOCK_URL is not set (the check would lock this address out for a minute without a clock to move past it)' },
+  stats: { option: 'statsUrl', reason: "HERALD_STATS_URL is not set (the deployment's read-only counters; what a server looks up and keeps is not visible in its answers)" },
 } satisfies Record<string, Need>;
 
 /**
@@ -42,6 +44,7 @@ export class Session {
   readonly redactor: Redactor;
   readonly secrets: SecretTracker;
   readonly clock: TargetClock;
+  readonly stats: TargetStats;
   readonly resources: Resources;
   private readonly pools = new Map<string, KeyPool>();
 
@@ -52,6 +55,7 @@ export class Session {
     this.redactor = new Redactor(configured);
     this.secrets = new SecretTracker(this.redactor, this.contract.keyFormat, configured);
     this.clock = new TargetClock(this.http, config.testClockUrl);
+    this.stats = new TargetStats(this.http, config.statsUrl);
     this.resources = new Resources(this);
   }
 

@@ -14,6 +14,7 @@ export interface SuiteConfig {
   inactiveAccountApiKey?: string;
   nearQuotaApiKey?: string;
   testClockUrl?: string;
+  statsUrl?: string;
   profile: Profile;
   maxBurst: number;
   timeoutMs: number;
@@ -49,6 +50,7 @@ export const OPTIONS: OptionDefinition[] = [
   { key: 'inactiveAccountApiKey', flag: 'inactive-account-api-key', env: 'HERALD_INACTIVE_ACCOUNT_API_KEY', kind: 'secret', help: 'Key of an inactive account: enables accounts.inactive' },
   { key: 'nearQuotaApiKey', flag: 'near-quota-api-key', env: 'HERALD_NEAR_QUOTA_API_KEY', kind: 'secret', help: 'Key of an account close to its monthly quota: enables quotas.exceeded' },
   { key: 'testClockUrl', flag: 'test-clock-url', env: 'HERALD_TEST_CLOCK_URL', kind: 'string', help: 'Test clock of the deployment: time travel for grace periods and expiry, and enables throttle.failed-auth' },
+  { key: 'statsUrl', flag: 'stats-url', env: 'HERALD_STATS_URL', kind: 'string', help: "Read-only counters of the deployment (the reference server's /_herald/stats): enables auth.malformed-key-no-lookup and auth.unknown-key-no-state" },
   { key: 'profile', flag: 'profile', env: 'HERALD_PROFILE', kind: 'profile', help: 'full (default) or stateless (only what a stateless mock honours)' },
   { key: 'maxBurst', flag: 'max-burst', env: 'HERALD_MAX_BURST', kind: 'integer', help: 'Most requests a single burst may send (rate limit, quota, throttle); default 1000' },
   { key: 'timeoutMs', flag: 'timeout', env: 'HERALD_TIMEOUT_MS', kind: 'integer', help: 'Milliseconds to wait for each response; default 10000' },
@@ -115,6 +117,7 @@ function validate(raw: Partial<Record<keyof SuiteConfig, string | boolean>>): Su
     inactiveAccountApiKey: text('inactiveAccountApiKey'),
     nearQuotaApiKey: text('nearQuotaApiKey'),
     testClockUrl: text('testClockUrl') ? checkUrl(text('testClockUrl')!, '--test-clock-url / HERALD_TEST_CLOCK_URL') : undefined,
+    statsUrl: text('statsUrl') ? checkUrl(text('statsUrl')!, '--stats-url / HERALD_STATS_URL') : undefined,
     profile,
     maxBurst: positiveInteger(text('maxBurst'), 1000, '--max-burst / HERALD_MAX_BURST'),
     timeoutMs: positiveInteger(text('timeoutMs'), 10_000, '--timeout / HERALD_TIMEOUT_MS'),

@@ -41,6 +41,7 @@ describe('npm start (mock/start.ts)', () => {
           'HERALD_INACTIVE_ACCOUNT_API_KEY',
           'HERALD_NEAR_QUOTA_API_KEY',
           'HERALD_TEST_CLOCK_URL',
+          'HERALD_STATS_URL',
         ].sort(),
       );
       expect(env.HERALD_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
@@ -54,11 +55,43 @@ describe('npm start (mock/start.ts)', () => {
       expect(res.header('ratelimit-policy')).toBe('"default";q=400;w=60');
       const clock = await rawCall(origin, 'GET', new URL(env.HERALD_TEST_CLOCK_URL).pathname, {});
       expect(clock.status).toBe(200);
+      const stats = await rawCall(origin, 'GET', new URL(env.HERALD_STATS_URL).pathname, {});
+      expect(stats.status).toBe(200);
+      expect(stats.json.store_lookups).toBe(1);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
     expect(output).toContain('"reason":"SIGTERM","msg":"stopping"');
+  });
+
+  it('serves neither mock-only control with --no-test-clock --no-stats, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    const envFile = join(dir, 'herald.env');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', '--port', '0', '--host', '127.0.0.1', '--env-out', envFile, '--no-test-clock', '--no-stats', '--log-level', 'warn'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => output.includes('Stop with Ctrl-C') && resolve());
+        child.once('exit', (code) => reject(new Error(`exited early (${code}): ${output}`)));
+      });
+      const env = parseEnv(readFileSync(envFile, 'utf8'));
+      expect(env.HERALD_TEST_CLOCK_URL).toBeUndefined();
+      expect(env.HERALD_STATS_URL).toBeUndefined();
+      expect(output).toMatch(/Test clock\s+disabled/);
+      expect(output).toMatch(/Stats\s+disabled/);
+      const origin = new URL(env.HERALD_BASE_URL).origin;
+      for (const path of ['/_herald/stats', '/_herald/test-clock']) expect((await rawCall(origin, 'GET', path, {})).status, path).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('refuses bad flags with a usage message', async () => {

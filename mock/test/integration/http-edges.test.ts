@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { generateKey } from '../../src/key-format.ts';
 import { startReferenceServer } from '../../src/testing.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/spec.ts';
 import { client, validator } from '../support/http.ts';
@@ -205,6 +206,66 @@ describe('the test clock', () => {
       const res = await client(other)('GET', '/_herald/test-clock', { unchecked: true });
       expect(res.status).toBe(404);
       expect(other.env.HERALD_TEST_CLOCK_URL).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('the stats', () => {
+  const stats = async () => {
+    const res = await ctx.call('GET', '/_herald/stats', { unchecked: true });
+    expect(res.status).toBe(200);
+    expect(res.header('content-type')).toMatch(/^application\/json/);
+    expect(res.header('cache-control')).toBe('no-store');
+    return res.json as Record<string, number>;
+  };
+
+  it('shows the counters behind herald.stats(), and what moves them', async () => {
+    const before = await stats();
+    expect(Object.keys(before).sort()).toEqual(['idempotency_records', 'rate_limited_keys', 'store_lookups', 'throttled_addresses']);
+    const handle = ctx.server.app.herald.stats();
+    expect(before).toEqual({
+      store_lookups: handle.storeLookups,
+      rate_limited_keys: handle.rateLimitedKeys,
+      throttled_addresses: handle.throttledAddresses,
+      idempotency_records: handle.idempotencyRecords,
+    });
+    // A malformed key: refused before any lookup, and no state but the address's failure.
+    const malformed = `${generateKey('test').slice(0, -1)}!`;
+    expect((await ctx.call('GET', '/ping', { key: malformed })).status).toBe(401);
+    const afterMalformed = await stats();
+    expect(afterMalformed.store_lookups).toBe(before.store_lookups);
+    expect(afterMalformed.rate_limited_keys).toBe(before.rate_limited_keys);
+    expect(afterMalformed.throttled_addresses).toBe(1);
+    // A well-formed key no one holds: one lookup.
+    expect((await ctx.call('GET', '/ping', { key: generateKey('test') })).status).toBe(401);
+    expect((await stats()).store_lookups).toBe(before.store_lookups + 1);
+    // A created key's first request: one lookup, one rate-limit window; an Idempotency-Key: one record.
+    const created = await ctx.call('POST', '/api-keys', { key: full(), json: { name: 'stats' }, idempotencyKey: 'stats-1' });
+    expect(created.status).toBe(201);
+    const beforeFirstUse = await stats();
+    expect((await ctx.call('GET', '/ping', { key: created.json.data.secret })).status).toBe(200);
+    const afterFirstUse = await stats();
+    expect(afterFirstUse.store_lookups).toBe(beforeFirstUse.store_lookups + 1);
+    expect(afterFirstUse.rate_limited_keys).toBe(beforeFirstUse.rate_limited_keys + 1);
+    expect(beforeFirstUse.idempotency_records).toBe(afterMalformed.idempotency_records + 1);
+  });
+
+  it('is read-only: other methods get 405', async () => {
+    const res = await ctx.call('POST', '/_herald/stats', { json: {}, unchecked: true });
+    expect(res.status).toBe(405);
+    expect(res.header('allow')).toBe('GET');
+    expect(res.json.code).toBe('method_not_allowed');
+  });
+
+  it('is absent when disabled', async () => {
+    const other = await startReferenceServer({ server: { statsRoute: false } });
+    try {
+      const res = await client(other)('GET', '/_herald/stats', { unchecked: true });
+      expect(res.status).toBe(404);
+      expect(other.env.HERALD_STATS_URL).toBeUndefined();
+      expect(other.env.HERALD_TEST_CLOCK_URL).toBeDefined();
     } finally {
       await other.close();
     }

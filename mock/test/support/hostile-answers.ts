@@ -14,7 +14,7 @@ const contract = loadContract();
 const validator = createResponseValidator(contract);
 const compiler = createSchemaCompiler(contract.document);
 const validProblem = compiler.compile({ $ref: '#/components/schemas/Problem' });
-const sitePaths = [...siteRoutePaths(true).keys()].map((path) => pathPattern(path));
+const sitePaths = [...siteRoutePaths({ testClock: true, stats: true }).keys()].map((path) => pathPattern(path));
 
 /** Signs of an internal error leaking out: stack frames, source paths, module names. */
 const INTERNALS = /\n\s+at\s|\bat\s+[\w.<>]+\s+\(|(?:\/work\/|\/home\/|\/usr\/|node:internal|node_modules|file:\/\/)|\.[cm]?[jt]s:\d+/;
