@@ -285,10 +285,11 @@ function registerOperation(
   stampHook: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void,
 ) {
   const url = operation.servedPath.replace(/\{([^}]+)\}/g, ':$1');
+  const scopesByForm = operation.scopesByForm;
   const route = {
     method: operation.method,
     url,
-    onRequest: operation.scopesByForm === null ? stampHook : createAuthHook(context, operation, stamp),
+    onRequest: scopesByForm === null ? stampHook : createAuthHook(context, operation, scopesByForm, stamp),
     handler: createOperationRoute(context, compiler, operation, handler),
   } as const;
   // Each operation gets its own content-type parsers: JSON (and an empty body when the body is

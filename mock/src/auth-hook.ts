@@ -51,13 +51,20 @@ const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
   revoked_api_key: 'The API key was revoked and will never work again. Create a new key.',
 };
 
+/**
+ * The scopes an operation's security requirement names per credential form. Looked up with the
+ * credential's form, or null for a header that names no accepted scheme: null is no form of any
+ * operation, so such a header is refused like a form the operation does not accept.
+ */
+export type ScopesByForm = ReadonlyMap<CredentialForm | null, readonly (readonly string[])[]>;
+
 export function createAuthHook(
   context: ServerContext,
   operation: Operation,
+  scopesByForm: ScopesByForm,
   stamp: (request: FastifyRequest, reply: FastifyReply, at: number) => void,
 ): onRequestHookHandler {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
-  const scopesByForm = operation.scopesByForm;
 
   function unauthorized(reply: FastifyReply, code: AuthenticationFailure | 'missing_api_key', presented: boolean) {
     reply.header('www-authenticate', presented ? CHALLENGE_INVALID_TOKEN : CHALLENGE);
@@ -107,7 +114,7 @@ export function createAuthHook(
     }
 
     // 3–5. Format and checksum, lookup and comparison, key state.
-    const acceptedScopes = credential.form === null ? undefined : scopesByForm?.get(credential.form);
+    const acceptedScopes = scopesByForm.get(credential.form);
     if (acceptedScopes === undefined) {
       failed(request, reply, 'invalid_api_key', now);
       return;

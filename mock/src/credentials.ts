@@ -11,8 +11,11 @@ export type Credential =
   /** Both headers, or one of them more than once. */
   | { readonly kind: 'ambiguous' }
   /**
-   * One credential header. `key` is the candidate key, or `null` when the header cannot carry
-   * one (unknown scheme, no space, empty value): that is still a presented, invalid credential.
+   * One credential header: a presented credential, valid or not. `form` is null when the header
+   * names no accepted scheme; `key` is what follows the scheme word and its space (or the whole
+   * `X-API-Key` value), possibly empty, and null when no space follows a scheme word. Nothing is
+   * judged twice: the pipeline refuses a null form (no operation accepts one) and the key format
+   * check refuses anything that is not a key (empty, a second space, …), as `invalid_api_key`.
    */
   | { readonly kind: 'presented'; readonly form: CredentialForm | null; readonly key: string | null };
 
@@ -44,18 +47,18 @@ export function extractCredential(rawHeaders: readonly string[]): Credential {
     // Node's HTTP parser has already removed the blanks HTTP allows around a value (RFC 9110
     // §5.5). Nothing else is trimmed: String.prototype.trim would also strip U+00A0 (what a
     // byte 0xA0 becomes in a header), and a key wrapped in stray bytes would be accepted.
-    return apiKeyHeader.length === 0 ? UNUSABLE : { kind: 'presented', form: 'x-api-key', key: apiKeyHeader };
+    return { kind: 'presented', form: 'x-api-key', key: apiKeyHeader };
   }
   return parseAuthorization(authorization as string);
 }
 
 function parseAuthorization(value: string): Credential {
-  if (value.length <= SCHEME_LENGTH + 1 || value.charCodeAt(SCHEME_LENGTH) !== 0x20) return UNUSABLE;
+  // A value too short to hold the scheme word and its space has no space there either (NaN).
+  if (value.charCodeAt(SCHEME_LENGTH) !== 0x20) return UNUSABLE;
   const scheme = value.slice(0, SCHEME_LENGTH).toLowerCase();
   const form: CredentialForm | null =
     scheme === 'apikey' ? 'authorization-apikey' : scheme === 'bearer' ? 'authorization-bearer' : null;
-  if (form === null) return UNUSABLE;
-  // The key is everything after the one space; a second space makes it malformed, which the
-  // key format check then refuses.
+  // The key is everything after the one space; nothing, or a second space, makes it malformed,
+  // which the key format check then refuses.
   return { kind: 'presented', form, key: value.slice(SCHEME_LENGTH + 1) };
 }

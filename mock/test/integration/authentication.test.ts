@@ -91,24 +91,29 @@ describe('refused credentials', () => {
     expect(ctx.server.store.lookups).toBe(before);
   });
 
-  it('refuses headers that cannot carry a key as invalid_api_key', async () => {
+  it('refuses headers that cannot carry a key as invalid_api_key, without looking anything up', async () => {
     const key = ctx.server.keys.HERALD_API_KEY;
     const cases: Record<string, string>[] = [
       { authorization: `Basic ${Buffer.from('user:' + key).toString('base64')}` },
       { authorization: 'Bearer' },
       { authorization: 'ApiKey ' },
+      { authorization: 'Bearer ' },
       { authorization: `Token ${key}` },
+      { authorization: `Digest ${key}` },
+      { authorization: `Bearer:${key}` },
       { authorization: key },
       { authorization: `Bearer  ${key}` },
       { 'x-api-key': '' },
       { 'x-api-key': '   ' },
     ];
+    const before = ctx.server.store.lookups;
     for (const headers of cases) {
       const res = await ctx.call('GET', '/ping', { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.json.code).toBe('invalid_api_key');
       expect(res.header('www-authenticate')).toBe(INVALID_TOKEN_CHALLENGE);
     }
+    expect(ctx.server.store.lookups).toBe(before);
   });
 
   it('looks up a well-formed unknown key exactly once and refuses it', async () => {

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractCredential } from '../../src/credentials.ts';
-import { generateKey } from '../../src/key-format.ts';
+import { generateKey, isWellFormedKey } from '../../src/key-format.ts';
 import { createKeyHasher } from '../../src/key-hashing.ts';
 
 describe('key hashing', () => {
@@ -70,13 +70,19 @@ describe('credential extraction', () => {
     expect(extractCredential(raw('X-API-Key', '', 'Authorization', 'Basic x')).kind).toBe('ambiguous');
   });
 
-  it('treats an unusable header as a presented, invalid credential', () => {
-    for (const value of ['Basic dXNlcjpwYXNz', 'Bearer', 'ApiKey', 'Bearer ', 'Token abc', key, `Bearer:${key}`, 'Bearer\tabc', '']) {
+  it('takes a header that cannot carry a key as presented, and leaves refusing it to the pipeline', () => {
+    // No space after a six-letter scheme word: no form and nothing to read a key from.
+    for (const value of ['Basic dXNlcjpwYXNz', 'Bearer', 'ApiKey', 'Token abc', key, `Bearer:${key}`, 'Bearer\tabc', '']) {
       expect(extractCredential(raw('Authorization', value)), JSON.stringify(value)).toEqual({ kind: 'presented', form: null, key: null });
     }
-    expect(extractCredential(raw('X-API-Key', ''))).toEqual({ kind: 'presented', form: null, key: null });
+    // Another six-letter scheme word: no form, which no operation accepts, whatever follows.
+    expect(extractCredential(raw('Authorization', `Digest ${key}`))).toEqual({ kind: 'presented', form: null, key });
+    // An accepted form with nothing (or blanks) for a key: the key format check refuses it.
+    expect(extractCredential(raw('Authorization', 'Bearer '))).toEqual({ kind: 'presented', form: 'authorization-bearer', key: '' });
+    expect(extractCredential(raw('X-API-Key', ''))).toEqual({ kind: 'presented', form: 'x-api-key', key: '' });
     // Blanks-only never arrives from Node's parser (it trims them); were it to, it is no key either.
     expect(extractCredential(raw('X-API-Key', '   '))).toEqual({ kind: 'presented', form: 'x-api-key', key: '   ' });
+    for (const candidate of ['', '   ']) expect(isWellFormedKey(candidate)).toBe(false);
   });
 
   it('takes an X-API-Key as it comes: nothing around a key is trimmed away', () => {
