@@ -2,7 +2,7 @@
 // modules one change at a time and judges every mutant with the conformance suite — the rule
 // files run by contract-tests/mutation/vitest.config.ts against a reference server started in
 // the same vitest worker (Stryker activates mutants through a global of that worker). Reports go
-// to reports/mutation/ (not committed). Takes tens of minutes on two cores: not part of npm test.
+// to reports/mutation/ (not committed). About 4 minutes on two cores: not part of npm test.
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -33,8 +33,8 @@ export default {
   ignorePatterns: ['bench', 'reports', 'docs', 'client', 'scripts', 'openapi', '.ci'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  // 81.65 % at the last run (contract-tests/README.md, "Mutation testing", lists every survivor:
-  // 35 equivalent, 8 in the wording of `detail`, 35 invisible to any HTTP client). The run fails
-  // if the suite weakens below 80 %.
-  thresholds: { high: 90, low: 85, break: 80 },
+  // 86.06 % at the last run (contract-tests/README.md, "Mutation testing", lists every survivor:
+  // 26 equivalent, 8 in the wording of `detail`, 23 invisible to any client). The run fails if the
+  // suite weakens below the 85 % issue 7 asks for.
+  thresholds: { high: 90, low: 85, break: 85 },
 };
