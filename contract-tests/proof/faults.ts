@@ -242,8 +242,10 @@ export const FAULTS: Fault[] = [
     breaks: 'under concurrent use a key stays accepted for a moment after its revoke (a shared, cached authentication)',
     caughtBy: ['lifecycle.revoke-under-load'],
     // A request that arrives while two or more with the same key are in flight joins their
-    // (cached) authentication: for a second after the key last succeeded, a revoked key is
-    // served anyway (as the main key would be). One request at a time never sees it.
+    // (cached) authentication: for the next 100 answers after the key last succeeded, a revoked
+    // key is served anyway (as the main key would be). One request at a time never sees it.
+    // Counted in answers, not seconds: a busy machine that makes the revoke slow must not make
+    // the fault disappear (a window of one second did, once).
     onRequest: (req, ctx) => {
       const key = presentedKey(req);
       if (!key) return;
@@ -254,13 +256,15 @@ export const FAULTS: Fault[] = [
     onResponse: (res, req, ctx) => {
       const key = presentedKey(req);
       if (!key) return undefined;
-      const { inFlight, companions, lastSuccess } = faultState(ctx);
+      const { inFlight, companions, answersSinceSuccess } = faultState(ctx);
       inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
       if (res.status < 300) {
-        lastSuccess.set(key, Date.now());
+        answersSinceSuccess.set(key, 0);
         return undefined;
       }
-      const recently = Date.now() - (lastSuccess.get(key) ?? 0) < 1000;
+      const since = answersSinceSuccess.get(key);
+      if (since !== undefined) answersSinceSuccess.set(key, since + 1);
+      const recently = since !== undefined && since < 100;
       if (problemCode(res) === 'revoked_api_key' && (companions.get(req) ?? 0) >= 2 && recently) return ctx.forward(withKey(req, root(ctx)));
       return undefined;
     },
@@ -434,9 +438,9 @@ function withKeyResponse(req: Parameters<typeof withKey>[0], ctx: { keys: Record
 
 /** What the revoked-key-served-under-load fault keeps between requests. */
 function faultState(ctx: { memory: Map<string, unknown> }) {
-  let state = ctx.memory.get('under-load') as { inFlight: Map<string, number>; companions: WeakMap<object, number>; lastSuccess: Map<string, number> } | undefined;
+  let state = ctx.memory.get('under-load') as { inFlight: Map<string, number>; companions: WeakMap<object, number>; answersSinceSuccess: Map<string, number> } | undefined;
   if (!state) {
-    state = { inFlight: new Map(), companions: new WeakMap(), lastSuccess: new Map() };
+    state = { inFlight: new Map(), companions: new WeakMap(), answersSinceSuccess: new Map() };
     ctx.memory.set('under-load', state);
   }
   return state;
