@@ -12,23 +12,33 @@ function parseEnv(text: string): Record<string, string> {
   return Object.fromEntries(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
+/** `npm start`'s command on a free port, writing its env file; resolves once it says it is ready. */
+async function startCli(flags: string[]) {
+  const envFile = join(mkdtempSync(join(tmpdir(), 'herald-cli-')), 'herald.env');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', '--port', '0', '--host', '127.0.0.1', '--env-out', envFile, ...flags], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const cli = { envFile, output: '', exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), stop: () => child.kill('SIGTERM') };
+  child.stdout.on('data', (c) => (cli.output += c));
+  child.stderr.on('data', (c) => (cli.output += c));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => cli.output.includes('Stop with Ctrl-C') && resolve());
+      child.once('exit', (code) => reject(new Error(`exited early (${code}): ${cli.output}`)));
+    });
+  } catch (error) {
+    cli.stop();
+    throw error;
+  }
+  return cli;
+}
+
 describe('npm start (mock/start.ts)', () => {
   it('starts on a free port, writes the env file, prints keys, serves the API and stops cleanly on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
-    const envFile = join(dir, 'herald.env');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', '--port', '0', '--host', '127.0.0.1', '--env-out', envFile, '--rate-limit-scale', '2'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const cli = await startCli(['--rate-limit-scale', '2']);
+    const { envFile } = cli;
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', () => output.includes('Stop with Ctrl-C') && resolve());
-        child.once('exit', (code) => reject(new Error(`exited early (${code}): ${output}`)));
-      });
       expect(existsSync(envFile)).toBe(true);
       expect(statSync(envFile).mode & 0o777).toBe(0o600);
       const env = parseEnv(readFileSync(envFile, 'utf8'));
@@ -45,9 +55,9 @@ describe('npm start (mock/start.ts)', () => {
         ].sort(),
       );
       expect(env.HERALD_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-      for (const name of ['HERALD_API_KEY', 'HERALD_OTHER_ENV_API_KEY']) expect(output).toContain(env[name]);
-      expect(output).toMatch(/app_[0-9A-Za-z]{24}/);
-      expect(output).toContain(`${env.HERALD_BASE_URL.slice(0, -3)}/docs`);
+      for (const name of ['HERALD_API_KEY', 'HERALD_OTHER_ENV_API_KEY']) expect(cli.output).toContain(env[name]);
+      expect(cli.output).toMatch(/app_[0-9A-Za-z]{24}/);
+      expect(cli.output).toContain(`${env.HERALD_BASE_URL.slice(0, -3)}/docs`);
       const origin = new URL(env.HERALD_BASE_URL).origin;
       const res = await rawCall(origin, 'GET', '/v1/ping', credentialHeaders(env.HERALD_API_KEY, 'bearer'));
       expectConforms('GET', '/v1/ping', res);
@@ -59,39 +69,27 @@ describe('npm start (mock/start.ts)', () => {
       expect(stats.status).toBe(200);
       expect(stats.json.store_lookups).toBe(1);
     } finally {
-      child.kill('SIGTERM');
+      cli.stop();
     }
-    expect(await exited).toBe(0);
-    expect(output).toContain('"reason":"SIGTERM","msg":"stopping"');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output).toContain('"reason":"SIGTERM","msg":"stopping"');
   });
 
   it('serves neither mock-only control with --no-test-clock --no-stats, and says so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
-    const envFile = join(dir, 'herald.env');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', '--port', '0', '--host', '127.0.0.1', '--env-out', envFile, '--no-test-clock', '--no-stats', '--log-level', 'warn'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const cli = await startCli(['--no-test-clock', '--no-stats', '--log-level', 'warn']);
+    const { envFile } = cli;
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', () => output.includes('Stop with Ctrl-C') && resolve());
-        child.once('exit', (code) => reject(new Error(`exited early (${code}): ${output}`)));
-      });
       const env = parseEnv(readFileSync(envFile, 'utf8'));
       expect(env.HERALD_TEST_CLOCK_URL).toBeUndefined();
       expect(env.HERALD_STATS_URL).toBeUndefined();
-      expect(output).toMatch(/Test clock\s+disabled/);
-      expect(output).toMatch(/Stats\s+disabled/);
+      expect(cli.output).toMatch(/Test clock\s+disabled/);
+      expect(cli.output).toMatch(/Stats\s+disabled/);
       const origin = new URL(env.HERALD_BASE_URL).origin;
       for (const path of ['/_herald/stats', '/_herald/test-clock']) expect((await rawCall(origin, 'GET', path, {})).status, path).toBe(404);
     } finally {
-      child.kill('SIGTERM');
+      cli.stop();
     }
-    expect(await exited).toBe(0);
+    expect(await cli.exited).toBe(0);
   });
 
   it('refuses bad flags with a usage message', async () => {
