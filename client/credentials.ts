@@ -1,8 +1,7 @@
-// How each of the three accepted forms of the secret key becomes one request header. The
-// header names come from the spec's security schemes, passed in by the caller, so that this
-// module restates nothing the spec says; what it adds is the one thing the spec can only say in
-// prose: the `ApiKey` scheme is an apiKey scheme on `Authorization` whose value starts with
-// `ApiKey ` (OpenAPI has no registered HTTP scheme for it).
+// How each of the three accepted forms of the secret key becomes one request header, read from
+// the spec's security schemes (passed in by the caller) so that this module restates nothing the
+// spec says: the header names, and the word before the key in the `ApiKey` form, which the spec
+// names in `x-herald-authorization-scheme` (OpenAPI has no field for it on an apiKey scheme).
 
 /** The three ways to send the key, as a developer names them. */
 export const AUTH_SCHEMES = ['ApiKey', 'Bearer', 'X-API-Key'] as const;
@@ -21,6 +20,8 @@ export interface SecuritySchemeObject {
   in?: string;
   name?: string;
   scheme?: string;
+  /** The word before the key in an apiKey `Authorization` header. */
+  'x-herald-authorization-scheme'?: string;
 }
 
 export type SecuritySchemes = Readonly<Record<string, SecuritySchemeObject>>;
@@ -44,8 +45,10 @@ export function credentialHeader(schemes: SecuritySchemes, form: AuthScheme, api
     return { name: 'Authorization', value: `Bearer ${apiKey}` };
   }
   if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name) {
-    const value = scheme.name.toLowerCase() === 'authorization' ? `${form} ${apiKey}` : apiKey;
-    return { name: scheme.name, value };
+    if (scheme.name.toLowerCase() !== 'authorization') return { name: scheme.name, value: apiKey };
+    const word = scheme['x-herald-authorization-scheme'];
+    if (!word) throw new Error(`Security scheme ${schemeName} does not say which word precedes the key (x-herald-authorization-scheme)`);
+    return { name: scheme.name, value: `${word} ${apiKey}` };
   }
   throw new Error(`Security scheme ${schemeName} is neither http bearer nor an apiKey header`);
 }

@@ -3,7 +3,7 @@
 // example of its request body. The same text is written to generated/samples/ (where tsc
 // type-checks the TypeScript ones) and injected into the bundle as `x-codeSamples` (where the
 // docs show it), so a sample that stops compiling fails `npm run typecheck`.
-import { credentialHeader, type AuthScheme, type SecuritySchemes } from '../../client/credentials.ts';
+import { AUTH_SCHEMES, credentialHeader, type AuthScheme, type SecuritySchemes } from '../../client/credentials.ts';
 import {
   jsonRequestBody,
   parameterExample,
@@ -19,6 +19,7 @@ export const SAMPLES_DIR = 'generated/samples';
 
 /** The form of the key every sample uses; the curl one names the others in a comment. */
 const SAMPLE_AUTH_SCHEME: AuthScheme = 'Bearer';
+const OTHER_AUTH_SCHEMES = AUTH_SCHEMES.filter((form) => form !== SAMPLE_AUTH_SCHEME);
 const API_KEY_ENV = 'HERALD_API_KEY';
 const BASE_URL_ENV = 'HERALD_BASE_URL';
 
@@ -113,7 +114,7 @@ function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
   const url = `\${${BASE_URL_ENV}:-${request.baseUrl}}${path}${query ? `?${query}` : ''}`;
 
   const credential = credentialHeader(schemes, SAMPLE_AUTH_SCHEME, `$${API_KEY_ENV}`);
-  const others = (['ApiKey', 'X-API-Key'] as const)
+  const others = OTHER_AUTH_SCHEMES
     .map((form) => credentialHeader(schemes, form, '…'))
     .map((header) => `\`${header.name}: ${header.value}\``);
 
@@ -159,15 +160,14 @@ function objectOf(entries: [string, unknown][]): Record<string, unknown> {
   return Object.fromEntries(entries);
 }
 
-function resultHandling(request: SampleRequest): string[] {
+/** The closing lines of a TypeScript sample: the call, then its error or its result printed. */
+function callAndPrint(request: SampleRequest, call: string): string[] {
   return [
+    `const ${request.returnsBody ? '{ data, error, response }' : '{ error, response }'} = await ${call};`,
     'if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);',
     request.returnsBody ? 'console.log(data.data);' : 'console.log(response.status);',
+    '',
   ];
-}
-
-function destructured(request: SampleRequest): string {
-  return request.returnsBody ? '{ data, error, response }' : '{ error, response }';
 }
 
 function baseUrlExpression(request: SampleRequest): string {
@@ -193,12 +193,10 @@ function openapiFetchSample(request: SampleRequest): string {
     'const herald = createHeraldClient({',
     `  baseUrl: ${baseUrlExpression(request)},`,
     `  apiKey: process.env.${API_KEY_ENV},`,
-    `  scheme: ${tsString(SAMPLE_AUTH_SCHEME)}, // or 'ApiKey', or 'X-API-Key'`,
+    `  scheme: ${tsString(SAMPLE_AUTH_SCHEME)}, // or ${OTHER_AUTH_SCHEMES.map(tsString).join(', or ')}`,
     '});',
     '',
-    `const ${destructured(request)} = await ${call};`,
-    ...resultHandling(request),
-    '',
+    ...callAndPrint(request, call),
   ].join('\n');
 }
 
@@ -221,8 +219,6 @@ function heyApiSample(request: SampleRequest): string {
     `  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.${API_KEY_ENV} : undefined),`,
     '});',
     '',
-    `const ${destructured(request)} = await ${call};`,
-    ...resultHandling(request),
-    '',
+    ...callAndPrint(request, call),
   ].join('\n');
 }
