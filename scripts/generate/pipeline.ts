@@ -11,7 +11,7 @@ import { EXAMPLES_FILE, examplesCheckSource } from './examples-check.ts';
 import { injectCodeSamples } from './inject-code-samples.ts';
 import { generatedReadme, README_FILE } from './readme.ts';
 import { generateSdk } from './sdk.ts';
-import { StepTimer, type StepTiming } from './timing.ts';
+import { StepTimer } from './timing.ts';
 import { generateTypes, TYPES_FILE } from './types.ts';
 import { jsonText, writeFiles } from './write-files.ts';
 
@@ -23,12 +23,7 @@ export const BUNDLE_30_JSON = 'generated/openapi-3.0.json';
 /** Every path generate owns, relative to the output root: the drift check compares these. */
 export const GENERATED_PATHS = [GENERATED_DIR, DOCS_FILE];
 
-export interface GenerateResult {
-  timings: StepTiming[];
-  totalMs: number;
-}
-
-export async function generate(outRoot: string, log: (line: string) => void = () => {}): Promise<GenerateResult> {
+export async function generate(outRoot: string, log: (line: string) => void = () => {}): Promise<void> {
   const timer = new StepTimer(log);
   // Start from nothing, so a file the spec no longer produces (a removed operation's samples)
   // cannot linger.
@@ -53,5 +48,5 @@ export async function generate(outRoot: string, log: (line: string) => void = ()
   await timer.step('examples type check', () =>
     writeFiles(outRoot, [{ path: EXAMPLES_FILE, content: examplesCheckSource(document) }]));
   await timer.step('docs (redocly build-docs)', () => buildDocs(join(outRoot, BUNDLE_JSON), outRoot));
-  return { timings: timer.timings, totalMs: timer.total() };
+  timer.total();
 }
