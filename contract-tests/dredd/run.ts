@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redactor } from '../src/redact.ts';
-import { ConfigError, resolveConfig, usage } from '../src/runner/config.ts';
+import { ConfigError, configuredKeys, resolveConfig, usage } from '../src/runner/config.ts';
 
 /**
  * `npm run dredd -- --base-url URL [--env-file FILE] [--json FILE]`: dredd 14 on the
@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const redactor = new Redactor([config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey]);
+  const redactor = new Redactor(configuredKeys(config));
   const dredd = createRequire(import.meta.url).resolve('dredd/bin/dredd');
   const env: NodeJS.ProcessEnv = { ...process.env, HERALD_BASE_URL: config.baseUrl, HERALD_API_KEY: config.apiKey, HERALD_MAX_BURST: String(config.maxBurst) };
   for (const [name, value] of [['HERALD_INACTIVE_ACCOUNT_API_KEY', config.inactiveAccountApiKey], ['HERALD_TEST_CLOCK_URL', config.testClockUrl]] as const) {
@@ -91,5 +91,3 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exitCode = 2;
   });
 }
-
-export { main as runDredd };

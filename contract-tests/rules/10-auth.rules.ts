@@ -6,6 +6,7 @@ import { ping } from '../src/harness/key-operations.ts';
 import { scenario, type Scenario, type SendOptions } from '../src/harness/scenario.ts';
 import { getSession, NEEDS } from '../src/harness/session.ts';
 import type { StatsReading } from '../src/harness/stats.ts';
+import { credentialHeader, type CredentialForm } from '../src/spec/contract.ts';
 
 /**
  * The auth matrix: every operation that needs a key, each way a credential can be right or
@@ -80,7 +81,7 @@ describe('auth', () => {
       await wrong('auth.unsupported-scheme', `Authorization: ${schemeOnly.authScheme} (no key)`, { headers: [['Authorization', schemeOnly.authScheme!]], presented: [] });
       for (const accepted of contract.credentialForms.filter((f) => f.authScheme)) {
         const other = lookAlikeScheme(accepted.authScheme!);
-        await wrong('auth.unsupported-scheme', `${accepted.header}: ${other} <key> (a scheme as long as ${accepted.authScheme})`, { headers: [[accepted.header, `${other} ${worker}`]], presented: [worker] });
+        await wrong('auth.unsupported-scheme', `${accepted.header}: ${other} <key> (a scheme as long as ${accepted.authScheme})`, { headers: [credentialHeader(accepted, worker, other)], presented: [worker] });
       }
       // RFC 9110 §11.4: the scheme and the credentials are separated by spaces, nothing else.
       // (One scheme is enough: each failure here counts toward the target's failed-auth throttle.)
@@ -94,7 +95,7 @@ describe('auth', () => {
     scenario(['auth.ambiguous-credentials'], `${op.id}: two credentials`, async (s: Scenario) => {
       const worker = await s.session.pool().worker(s, 3 + 2 * contract.credentialForms.length);
       const request = await s.session.resources.validRequest(s, op, worker, { fresh: false });
-      const headersOf = (form: (typeof contract.credentialForms)[number]): [string, string] => [form.header, form.authScheme ? `${form.authScheme} ${worker}` : worker];
+      const headersOf = (form: CredentialForm) => credentialHeader(form, worker);
       const combos: Array<{ label: string; headers: Array<[string, string]> }> = [];
       const authz = contract.credentialForms.find((f) => f.header.toLowerCase() === 'authorization');
       const other = contract.credentialForms.find((f) => f.header.toLowerCase() !== 'authorization');

@@ -95,10 +95,6 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 
-export function ruleDefinition(id: string): RuleDefinition | undefined {
-  return (RULES as Record<string, RuleDefinition>)[id];
-}
-
 export function ruleIds(): RuleId[] {
   return Object.keys(RULES) as RuleId[];
 }

@@ -19,10 +19,6 @@ export class Reply {
     return this.exchange.response?.headers[name.toLowerCase()];
   }
 
-  headerCount(name: string): number {
-    return this.exchange.response?.headerCounts[name.toLowerCase()] ?? 0;
-  }
-
   /** The media type of the body, without parameters. */
   get mediaType(): string | undefined {
     return this.header('content-type')?.split(';')[0].trim().toLowerCase();

@@ -30,11 +30,6 @@ export class Resources {
     return param.schemaName ? this.creators.get(param.schemaName) : undefined;
   }
 
-  /** Every path parameter the spec declares can be filled: the suite knows how to create it. */
-  unfillable(op: Operation): ParameterSpec[] {
-    return op.parameters.filter((p) => p.in === 'path' && !this.creatorFor(p));
-  }
-
   /** A documented example body, timestamps in the past moved a year ahead so they stay valid. */
   exampleBody(op: Operation, index?: number): unknown {
     const examples = op.requestBody?.examples ?? [];

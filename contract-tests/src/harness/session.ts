@@ -2,8 +2,8 @@ import { inject } from 'vitest';
 import { HttpClient } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
 import { ruleApplies, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
-import type { SuiteConfig } from '../runner/config.ts';
-import { Contract } from '../spec/contract.ts';
+import { configuredKeys, type SuiteConfig } from '../runner/config.ts';
+import { Contract, credentialHeader, type CredentialForm } from '../spec/contract.ts';
 import { TargetClock } from './clock.ts';
 import { KeyPool, type IssuedKey } from './key-pool.ts';
 import { Reply } from './reply.ts';
@@ -51,7 +51,7 @@ export class Session {
   constructor(readonly config: WorkerConfig) {
     this.contract = Contract.load(config.specPath);
     this.http = new HttpClient(config.baseUrl, config.timeoutMs);
-    const configured = [config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey];
+    const configured = configuredKeys(config);
     this.redactor = new Redactor(configured);
     this.secrets = new SecretTracker(this.redactor, this.contract.keyFormat, configured);
     this.clock = new TargetClock(this.http, config.testClockUrl);
@@ -153,17 +153,16 @@ export class Session {
     else if (!reply.op?.parameters.some((p) => p.in === 'path')) {
       // Only a creation adopts: a new secret for a key the suite did not create is not its to revoke.
       const creator = reply.presented[0];
-      const pool = this.allPools().find((p) => p.owns(creator) || p.root === creator) ?? this.pool();
+      const pool = this.poolOf(creator) ?? this.pool();
       pool.adopt(reply, creator);
     }
   }
 }
 
-function credentialHeaders(auth: Credential, defaultForm: Contract['credentialForms'][number]): { headers: Array<[string, string]>; presented: string[] } {
+function credentialHeaders(auth: Credential, defaultForm: CredentialForm): { headers: Array<[string, string]>; presented: string[] } {
   if ('headers' in auth) return { headers: auth.headers, presented: auth.presented };
   const form = auth.form ?? defaultForm;
-  const scheme = auth.scheme ?? form.authScheme;
-  return { headers: [[form.header, scheme ? `${scheme} ${auth.key}` : auth.key]], presented: [auth.key] };
+  return { headers: [credentialHeader(form, auth.key, auth.scheme ?? form.authScheme)], presented: [auth.key] };
 }
 
 let current: Session | undefined;

@@ -51,10 +51,3 @@ export class TargetStats {
     return { reading };
   }
 }
-
-/** What moved between two readings, counter by counter. */
-export function statsDelta(before: StatsReading, after: StatsReading): StatsReading {
-  const delta = {} as StatsReading;
-  for (const counter of Object.keys(STATS_COUNTERS) as StatsCounter[]) delta[counter] = after[counter] - before[counter];
-  return delta;
-}

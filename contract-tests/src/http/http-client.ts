@@ -14,8 +14,6 @@ export interface RecordedResponse {
   status: number;
   /** Lower-case header name → value (repeated headers joined with ", "). */
   headers: Record<string, string>;
-  /** How many times each lower-case header name was sent. */
-  headerCounts: Record<string, number>;
   body: string;
 }
 
@@ -87,14 +85,12 @@ export class HttpClient {
         res.on('error', (error) => finish({ failure: error.message }));
         res.on('end', () => {
           const headers: Record<string, string> = {};
-          const headerCounts: Record<string, number> = {};
           for (let i = 0; i < res.rawHeaders.length; i += 2) {
             const name = res.rawHeaders[i].toLowerCase();
             const value = res.rawHeaders[i + 1];
             headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-            headerCounts[name] = (headerCounts[name] ?? 0) + 1;
           }
-          finish({ response: { status: res.statusCode ?? 0, headers, headerCounts, body: Buffer.concat(chunks).toString('utf8') } });
+          finish({ response: { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') } });
         });
       });
       req.end(body);

@@ -27,6 +27,11 @@ export interface SuiteConfig {
   verbose: boolean;
 }
 
+/** Every key the configuration holds (the secrets a run must keep out of what it prints). */
+export function configuredKeys(config: SuiteConfig): Array<string | undefined> {
+  return [config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey];
+}
+
 type Kind = 'string' | 'secret' | 'integer' | 'profile' | 'list' | 'flag';
 
 interface OptionDefinition {

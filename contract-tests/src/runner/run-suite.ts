@@ -7,11 +7,11 @@ import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node
 import { HttpClient } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
 import type { RunResult } from '../results.ts';
-import { Contract } from '../spec/contract.ts';
+import { Contract, credentialHeader } from '../spec/contract.ts';
 import type { WorkerConfig } from '../harness/session.ts';
 import { aggregate } from './aggregate.ts';
 import { Collector } from './collector.ts';
-import type { SuiteConfig } from './config.ts';
+import { configuredKeys, type SuiteConfig } from './config.ts';
 
 const SUITE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -37,7 +37,7 @@ export async function runSuite(config: SuiteConfig): Promise<RunResult> {
   const startedAt = new Date();
   const started = performance.now();
   const errors: string[] = [];
-  const redactor = new Redactor([config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey]);
+  const redactor = new Redactor(configuredKeys(config));
   const finish = (scenarios: Collector['scenarios']) =>
     aggregate(scenarios, errors.map((e) => redactor.redact(e)), config, startedAt, Math.round(performance.now() - started));
 
@@ -101,8 +101,7 @@ async function preflight(config: SuiteConfig): Promise<void> {
   try {
     const answers: string[] = [];
     for (const form of contract.credentialForms) {
-      const value = form.authScheme ? `${form.authScheme} ${config.apiKey}` : config.apiKey;
-      const exchange = await http.send({ method: 'GET', path: probe.pathTemplate, headers: [[form.header, value]] });
+      const exchange = await http.send({ method: 'GET', path: probe.pathTemplate, headers: [credentialHeader(form, config.apiKey)] });
       if (!exchange.response) throw new RunnerError(`Cannot reach the target at ${config.baseUrl}: ${exchange.failure}`);
       if (exchange.response.status < 300) {
         checkRootKey(exchange.response.body, contract);

@@ -26,6 +26,11 @@ export interface CredentialForm {
   authScheme?: string;
 }
 
+/** The header that presents `key` in `form`, with the form's scheme word or another one. */
+export function credentialHeader(form: CredentialForm, key: string, scheme = form.authScheme): [string, string] {
+  return [form.header, scheme ? `${scheme} ${key}` : key];
+}
+
 /** The header names the suite needs, each found in the spec by the component it references. */
 export interface HeaderNames {
   requestId: string;
