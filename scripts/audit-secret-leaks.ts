@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Contract } from '../contract-tests/src/spec/contract.ts';
 import { AUDIT_SECRETS, LEAK_AUDIT_ENV } from '../mock/src/leak-audit.ts';
 
 // The secret audit of a whole test run (issue 7, secret hygiene). While the run lasts, every
@@ -14,12 +15,13 @@ import { AUDIT_SECRETS, LEAK_AUDIT_ENV } from '../mock/src/leak-audit.ts';
 //                                                                  with the audit on, then audits
 //   tsx scripts/audit-secret-leaks.ts [--dir DIR]                  audits DIR as it is
 //
-// A key's first 16 characters are its public display prefix; what follows (28 characters) is
-// the secret part. A hit is any 20 consecutive characters of a secret part, anywhere.
+// A key's first characters are its public display prefix (the spec's KeyPrefix: what a list or
+// a log may show); what follows is the secret part. A hit is any 20 consecutive characters of a
+// secret part, anywhere.
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_AUDIT_DIR = join(REPO_ROOT, 'reports', 'leak-audit');
-const PUBLIC_PREFIX = 16;
+const PUBLIC_PREFIX = Contract.load().keyFormat.listedPrefixLength;
 const WINDOW = 20;
 
 export interface LeakHit {
