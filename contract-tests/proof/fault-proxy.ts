@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Contract, credentialHeader } from '../src/spec/contract.ts';
 
 /**
  * A reverse proxy that breaks the contract on purpose: it sits in front of a healthy reference
@@ -108,7 +109,10 @@ export async function startFaultProxy(upstreamOrigin: string, fault: Fault, keys
   };
 }
 
-// Small tools the faults are written with.
+// Small tools the faults are written with. Credentials are presented as the spec's security
+// schemes say.
+
+const { credentialForms } = Contract.load();
 
 export function header(message: { headers: Record<string, string | string[]> }, name: string): string | undefined {
   const value = message.headers[name.toLowerCase()];
@@ -127,19 +131,32 @@ export function withJson<T extends ProxiedResponse | ProxiedRequest>(message: T,
   return { ...message, body: Buffer.from(JSON.stringify(value)) };
 }
 
-/** The key a request presents, in whichever form. */
-export function presentedKey(request: ProxiedRequest): string | undefined {
-  const authorization = header(request, 'authorization');
-  if (authorization) return authorization.split(' ').slice(1).join(' ') || undefined;
-  return header(request, 'x-api-key');
+export function withHeader<T extends ProxiedResponse | ProxiedRequest>(message: T, name: string, value: string): T {
+  return { ...message, headers: { ...message.headers, [name.toLowerCase()]: value } };
 }
 
-/** The same request presenting another key, as `Authorization: ApiKey <key>`. */
+export function withoutHeader<T extends ProxiedResponse | ProxiedRequest>(message: T, name: string): T {
+  const headers = { ...message.headers };
+  delete headers[name.toLowerCase()];
+  return { ...message, headers };
+}
+
+/** The key a request presents, in whichever form (the first credential header that carries one). */
+export function presentedKey(request: ProxiedRequest): string | undefined {
+  for (const form of credentialForms) {
+    const value = header(request, form.header);
+    if (value === undefined || (form.authScheme && value === '')) continue;
+    return form.authScheme ? value.split(' ').slice(1).join(' ') || undefined : value;
+  }
+  return undefined;
+}
+
+/** The same request presenting another key, in the spec's first credential form. */
 export function withKey(request: ProxiedRequest, key: string): ProxiedRequest {
-  const headers = { ...request.headers };
-  delete headers.authorization;
-  delete headers['x-api-key'];
-  return { ...request, headers: { ...headers, authorization: `ApiKey ${key}` } };
+  let bare = request;
+  for (const form of credentialForms) bare = withoutHeader(bare, form.header);
+  const [name, value] = credentialHeader(credentialForms[0], key);
+  return withHeader(bare, name, value);
 }
 
 export function problemCode(response: ProxiedResponse): string | undefined {

@@ -1,6 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { withChecksum } from '../src/harness/key-material.ts';
-import { header, json, presentedKey, problemCode, withJson, withKey, type Fault, type ProxiedResponse } from './fault-proxy.ts';
+import { hasValidChecksum, isWellFormedKey, unknownWellFormedKey } from '../src/harness/key-material.ts';
+import { Contract } from '../src/spec/contract.ts';
+import {
+  header, json, presentedKey, problemCode, withHeader, withJson, withKey, withoutHeader,
+  type Fault, type FaultContext, type ProxiedRequest, type ProxiedResponse,
+} from './fault-proxy.ts';
 
 /**
  * Deliberately broken implementations of Herald, each one fault a real implementation could
@@ -8,8 +11,21 @@ import { header, json, presentedKey, problemCode, withJson, withKey, type Fault,
  * "What it checks" in the suite's issue: every response, the auth matrix, the key lifecycle,
  * scopes and accounts, rate limits, quotas, idempotency and request ids (and the throttle).
  */
-const root = (ctx: { keys: Record<string, string> }) => ctx.keys.HERALD_API_KEY;
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const contract = Contract.load();
+const format = contract.keyFormat;
+const names = contract.headers;
+const A_REQUEST_ID = 'req_000000000000000000000000';
+
+/** Serves a request as if it had presented the main key (HERALD_API_KEY). */
+function servedAsRoot(req: ProxiedRequest, ctx: FaultContext): Promise<ProxiedResponse> {
+  return ctx.forward(withKey(req, ctx.keys.HERALD_API_KEY));
+}
+
+/** State a fault keeps under `name` in the proxy's memory, created on first use. */
+function remembered<T>(ctx: Pick<FaultContext, 'memory'>, name: string, create: () => T): T {
+  if (!ctx.memory.has(name)) ctx.memory.set(name, create());
+  return ctx.memory.get(name) as T;
+}
 
 function retitle(response: ProxiedResponse, change: (body: Record<string, any>) => void): ProxiedResponse {
   const body = json(response);
@@ -18,14 +34,14 @@ function retitle(response: ProxiedResponse, change: (body: Record<string, any>) 
   return withJson(response, body);
 }
 
-/** Remembers every secret the server issued, by key id (from create and regenerate responses). */
-function rememberSecrets(response: ProxiedResponse, memory: Map<string, unknown>): void {
+/** Every secret the server issued, by key id (from create and regenerate responses). */
+function issuedSecrets(ctx: Pick<FaultContext, 'memory'>): Map<string, string> {
+  return remembered(ctx, 'secrets', () => new Map<string, string>());
+}
+
+function rememberSecrets(response: ProxiedResponse, ctx: Pick<FaultContext, 'memory'>): void {
   const data = response.status < 300 ? json(response)?.data : undefined;
-  if (data?.id && data?.secret) {
-    const secrets = (memory.get('secrets') as Map<string, string>) ?? new Map<string, string>();
-    secrets.set(data.id, data.secret);
-    memory.set('secrets', secrets);
-  }
+  if (data?.id && data?.secret) issuedSecrets(ctx).set(data.id, data.secret);
 }
 
 export const FAULTS: Fault[] = [
@@ -53,18 +69,13 @@ export const FAULTS: Fault[] = [
     name: 'drops-request-id-on-errors',
     breaks: 'error responses carry no X-Request-Id',
     caughtBy: ['responses.required-headers', 'request-id.present'],
-    onResponse: (res) => {
-      if (res.status < 400) return undefined;
-      const headers = { ...res.headers };
-      delete headers['x-request-id'];
-      return { ...res, headers };
-    },
+    onResponse: (res) => (res.status >= 400 ? withoutHeader(res, names.requestId) : undefined),
   },
   {
     name: 'limit-header-not-a-number',
     breaks: 'X-RateLimit-Limit says "unlimited"',
     caughtBy: ['responses.header-schema'],
-    onResponse: (res) => (res.headers['x-ratelimit-limit'] ? { ...res, headers: { ...res.headers, 'x-ratelimit-limit': 'unlimited' } } : undefined),
+    onResponse: (res) => (header(res, names.rateLimitLimit) ? withHeader(res, names.rateLimitLimit, 'unlimited') : undefined),
   },
   {
     name: 'problem-without-request-id',
@@ -86,7 +97,7 @@ export const FAULTS: Fault[] = [
     caughtBy: ['auth.missing-key'],
     onRequest: (req, ctx) => {
       if (header(req, 'authorization') === undefined && header(req, 'x-api-key') === undefined && req.url.startsWith('/v1/')) {
-        req.headers.authorization = `ApiKey ${root(ctx)}`;
+        return servedAsRoot(req, ctx);
       }
     },
   },
@@ -100,19 +111,16 @@ export const FAULTS: Fault[] = [
     name: 'drops-www-authenticate',
     breaks: '401 responses carry no WWW-Authenticate',
     caughtBy: ['auth.www-authenticate'],
-    onResponse: (res) => {
-      if (res.status !== 401) return undefined;
-      const headers = { ...res.headers };
-      delete headers['www-authenticate'];
-      return { ...res, headers };
-    },
+    onResponse: (res) => (res.status === 401 ? withoutHeader(res, names.wwwAuthenticate) : undefined),
   },
   {
     name: 'challenge-without-invalid-token',
     breaks: 'a rejected key is challenged as if none had been sent (no error="invalid_token")',
     caughtBy: ['auth.www-authenticate'],
-    onResponse: (res) => (res.status === 401 && res.headers['www-authenticate']
-      ? { ...res, headers: { ...res.headers, 'www-authenticate': String(res.headers['www-authenticate']).replace(/, error="invalid_token"/g, '') } } : undefined),
+    onResponse: (res) => {
+      const challenge = header(res, names.wwwAuthenticate);
+      return res.status === 401 && challenge ? withHeader(res, names.wwwAuthenticate, challenge.replace(/, error="invalid_token"/g, '')) : undefined;
+    },
   },
   {
     name: 'rejects-lowercase-bearer',
@@ -137,9 +145,7 @@ export const FAULTS: Fault[] = [
     caughtBy: ['auth.malformed-key'],
     onRequest: (req, ctx) => {
       const key = presentedKey(req);
-      if (!key || key.length !== 44 || !/^hk_(live|test)_[0-9A-Za-z]{36}$/.test(key)) return undefined;
-      if (withChecksum(key.slice(0, 38)) !== key) return withKeyResponse(req, ctx);
-      return undefined;
+      return key && format.pattern.test(key) && !hasValidChecksum(key) ? servedAsRoot(req, ctx) : undefined;
     },
   },
   {
@@ -151,9 +157,8 @@ export const FAULTS: Fault[] = [
     // the server look one up, by presenting a well-formed key that belongs to no one.
     onRequest: async (req, ctx) => {
       const key = presentedKey(req);
-      if (key === undefined || (/^hk_(live|test)_[0-9A-Za-z]{36}$/.test(key) && withChecksum(key.slice(0, 38)) === key)) return undefined;
-      const body = Array.from({ length: 30 }, () => BASE62[randomInt(62)]).join('');
-      await ctx.forward({ method: 'GET', url: '/v1/ping', headers: { authorization: `ApiKey ${withChecksum(`hk_test_${body}`)}` }, body: Buffer.alloc(0) });
+      if (key === undefined || isWellFormedKey(key, format)) return undefined;
+      await ctx.forward(withKey({ method: 'GET', url: '/v1/ping', headers: {}, body: Buffer.alloc(0) }, unknownWellFormedKey(format)));
       return undefined;
     },
   },
@@ -162,9 +167,10 @@ export const FAULTS: Fault[] = [
     breaks: 'an invalid key is reported as missing_api_key',
     caughtBy: ['auth.malformed-key', 'auth.unknown-key'],
     onResponse: (res) => (problemCode(res) === 'invalid_api_key' ? retitle(res, (b) => {
-      b.code = 'missing_api_key';
-      b.type = 'https://docs.herald.example/problems/missing-api-key';
-      b.title = 'Missing API key';
+      const missing = contract.problem('missing_api_key');
+      b.code = missing.code;
+      b.type = missing.type;
+      b.title = missing.title;
     }) : undefined),
   },
   {
@@ -192,22 +198,21 @@ export const FAULTS: Fault[] = [
     name: 'old-key-alive-after-regenerate',
     breaks: 'the replaced secret keeps working after regenerate',
     caughtBy: ['lifecycle.regenerate-old-key-refused'],
+    // Replaced secret → the secret that replaced it.
     onRequest: (req, ctx) => {
-      const replaced = ctx.memory.get('replaced') as Map<string, string> | undefined;
+      const replaced = remembered(ctx, 'replaced', () => new Map<string, string>());
       const key = presentedKey(req);
-      if (key && replaced?.has(key)) return ctx.forward(withKey(req, replaced.get(key)!));
+      if (key && replaced.has(key)) return ctx.forward(withKey(req, replaced.get(key)!));
       return undefined;
     },
     onResponse: (res, req, ctx) => {
-      const secrets = (ctx.memory.get('secrets') as Map<string, string>) ?? new Map<string, string>();
+      const secrets = issuedSecrets(ctx);
       const regenerated = /\/api-keys\/(key_[0-9A-Za-z]+)\/regenerate$/.exec(req.url.split('?')[0]);
       const data = res.status === 200 ? json(res)?.data : undefined;
       if (regenerated && data?.secret && secrets.has(regenerated[1])) {
-        const replaced = (ctx.memory.get('replaced') as Map<string, string>) ?? new Map<string, string>();
-        replaced.set(secrets.get(regenerated[1])!, data.secret);
-        ctx.memory.set('replaced', replaced);
+        remembered(ctx, 'replaced', () => new Map<string, string>()).set(secrets.get(regenerated[1])!, data.secret);
       }
-      rememberSecrets(res, ctx.memory);
+      rememberSecrets(res, ctx);
     },
   },
   {
@@ -215,9 +220,9 @@ export const FAULTS: Fault[] = [
     breaks: 'the key list shows each key\'s full secret',
     caughtBy: ['secrets.shown-once', 'lifecycle.prefix'],
     onResponse: (res, req, ctx) => {
-      rememberSecrets(res, ctx.memory);
+      rememberSecrets(res, ctx);
       if (req.method !== 'GET' || !req.url.startsWith('/v1/api-keys?') || res.status !== 200) return undefined;
-      const secrets = (ctx.memory.get('secrets') as Map<string, string>) ?? new Map<string, string>();
+      const secrets = issuedSecrets(ctx);
       return retitle(res, (b) => {
         for (const item of b.data ?? []) if (secrets.has(item.id)) item.secret = secrets.get(item.id);
       });
@@ -269,7 +274,7 @@ export const FAULTS: Fault[] = [
       const since = answersSinceSuccess.get(key);
       if (since !== undefined) answersSinceSuccess.set(key, since + 1);
       const cached = concurrent.has(key) && since !== undefined && since < 100;
-      if (problemCode(res) === 'revoked_api_key' && cached) return ctx.forward(withKey(req, root(ctx)));
+      if (problemCode(res) === 'revoked_api_key' && cached) return servedAsRoot(req, ctx);
       return undefined;
     },
   },
@@ -292,7 +297,7 @@ export const FAULTS: Fault[] = [
     breaks: 'a key of another environment can read this environment\'s keys',
     caughtBy: ['isolation.environments'],
     onRequest: (req, ctx) => (req.method === 'GET' && /^\/v1\/api-keys\/key_/.test(req.url) && presentedKey(req) === ctx.keys.HERALD_OTHER_ENV_API_KEY
-      ? ctx.forward(withKey(req, root(ctx))) : undefined),
+      ? servedAsRoot(req, ctx) : undefined),
   },
   {
     name: 'expired-listed-as-active',
@@ -309,13 +314,13 @@ export const FAULTS: Fault[] = [
     name: 'ignores-scopes',
     breaks: 'scopes are not enforced: a key without the scope is served anyway',
     caughtBy: ['scopes.missing-scope'],
-    onResponse: (res, req, ctx) => (problemCode(res) === 'insufficient_permissions' ? ctx.forward(withKey(req, root(ctx))) : undefined),
+    onResponse: (res, req, ctx) => (problemCode(res) === 'insufficient_permissions' ? servedAsRoot(req, ctx) : undefined),
   },
   {
     name: 'inactive-account-served',
     breaks: 'keys of inactive accounts are served',
     caughtBy: ['accounts.inactive'],
-    onResponse: (res, req, ctx) => (problemCode(res) === 'account_inactive' ? ctx.forward(withKey(req, root(ctx))) : undefined),
+    onResponse: (res, req, ctx) => (problemCode(res) === 'account_inactive' ? servedAsRoot(req, ctx) : undefined),
   },
 
   // --- Rate limits ------------------------------------------------------------------------
@@ -323,38 +328,34 @@ export const FAULTS: Fault[] = [
     name: 'never-429',
     breaks: 'the rate limit is never enforced',
     caughtBy: ['rate-limit.burst-429'],
-    onResponse: async (res, req, ctx) => {
-      if (problemCode(res) !== 'rate_limit_exceeded') return undefined;
-      // Serve it as the main key would have been served (that key has its own budget left).
-      return ctx.forward(withKey(req, root(ctx)));
-    },
+    // Served as the main key would have been served (that key has its own budget left).
+    onResponse: (res, req, ctx) => (problemCode(res) === 'rate_limit_exceeded' ? servedAsRoot(req, ctx) : undefined),
   },
   {
     name: '429-without-retry-after',
     breaks: 'rate-limit refusals carry no Retry-After',
     caughtBy: ['rate-limit.burst-429'],
-    onResponse: (res) => {
-      if (res.status !== 429) return undefined;
-      const headers = { ...res.headers };
-      delete headers['retry-after'];
-      return { ...res, headers };
-    },
+    onResponse: (res) => (res.status === 429 ? withoutHeader(res, names.retryAfter) : undefined),
   },
   {
     name: 'remaining-never-falls',
     breaks: 'the remaining count is stuck at the limit minus one',
     caughtBy: ['rate-limit.remaining-decrements'],
     onResponse: (res) => {
-      const limit = Number(res.headers['x-ratelimit-limit']);
-      if (!Number.isInteger(limit) || !res.headers.ratelimit || res.status === 429) return undefined;
-      return { ...res, headers: { ...res.headers, 'x-ratelimit-remaining': String(limit - 1), ratelimit: String(res.headers.ratelimit).replace(/r=\d+/, `r=${limit - 1}`) } };
+      const limit = Number(header(res, names.rateLimitLimit));
+      const state = header(res, names.rateLimit);
+      if (!Number.isInteger(limit) || !state || res.status === 429) return undefined;
+      return withHeader(withHeader(res, names.rateLimitRemaining, String(limit - 1)), names.rateLimit, state.replace(/r=\d+/, `r=${limit - 1}`));
     },
   },
   {
     name: 'reset-disagrees-with-ratelimit',
     breaks: 'X-RateLimit-Reset is an hour off what RateLimit says',
     caughtBy: ['rate-limit.headers-consistent'],
-    onResponse: (res) => (res.headers['x-ratelimit-reset'] ? { ...res, headers: { ...res.headers, 'x-ratelimit-reset': String(Number(res.headers['x-ratelimit-reset']) + 3600) } } : undefined),
+    onResponse: (res) => {
+      const reset = header(res, names.rateLimitReset);
+      return reset ? withHeader(res, names.rateLimitReset, String(Number(reset) + 3600)) : undefined;
+    },
   },
 
   // --- Quotas -----------------------------------------------------------------------------
@@ -362,7 +363,7 @@ export const FAULTS: Fault[] = [
     name: 'quota-not-enforced',
     breaks: 'notifications past the monthly quota are accepted',
     caughtBy: ['quotas.exceeded'],
-    onResponse: (res, req, ctx) => (problemCode(res) === 'quota_exceeded' ? ctx.forward(withKey(req, root(ctx))) : undefined),
+    onResponse: (res, req, ctx) => (problemCode(res) === 'quota_exceeded' ? servedAsRoot(req, ctx) : undefined),
   },
   {
     name: 'uncounted-channel-counted',
@@ -377,18 +378,13 @@ export const FAULTS: Fault[] = [
     name: 'ignores-idempotency-key',
     breaks: 'Idempotency-Key is ignored: a retry runs again',
     caughtBy: ['idempotency.replay'],
-    onRequest: (req) => { delete req.headers['idempotency-key']; },
+    onRequest: (req) => { delete req.headers[contract.idempotencyKeyHeader!.toLowerCase()]; },
   },
   {
     name: 'replay-not-marked',
     breaks: 'replays do not say Idempotent-Replayed: true',
     caughtBy: ['idempotency.replay'],
-    onResponse: (res) => {
-      if (!res.headers['idempotent-replayed']) return undefined;
-      const headers = { ...res.headers };
-      delete headers['idempotent-replayed'];
-      return { ...res, headers };
-    },
+    onResponse: (res) => (header(res, names.idempotentReplayed) ? withoutHeader(res, names.idempotentReplayed) : undefined),
   },
 
   // --- Request ids ------------------------------------------------------------------------
@@ -397,9 +393,8 @@ export const FAULTS: Fault[] = [
     breaks: 'every response carries the same request id',
     caughtBy: ['request-id.distinct'],
     onResponse: (res) => {
-      const id = 'req_000000000000000000000000';
-      const changed = { ...res, headers: { ...res.headers, 'x-request-id': id } };
-      return res.status >= 400 ? retitle(changed, (b) => { b.request_id = id; }) : changed;
+      const changed = withHeader(res, names.requestId, A_REQUEST_ID);
+      return res.status >= 400 ? retitle(changed, (b) => { b.request_id = A_REQUEST_ID; }) : changed;
     },
   },
 
@@ -418,34 +413,25 @@ export const FAULTS: Fault[] = [
     caughtBy: ['throttle.failed-auth'],
     onResponse: (res) => {
       if (problemCode(res) !== 'authentication_throttled') return undefined;
-      const requestId = header(res, 'x-request-id') ?? 'req_000000000000000000000000';
+      const requestId = header(res, names.requestId) ?? A_REQUEST_ID;
+      const invalid = contract.problem('invalid_api_key');
       return {
-        status: 401,
+        status: invalid.status,
         headers: {
           'content-type': 'application/problem+json; charset=utf-8',
-          'x-request-id': requestId,
-          'www-authenticate': 'ApiKey realm="herald", error="invalid_token", Bearer realm="herald", error="invalid_token"',
+          [names.requestId.toLowerCase()]: requestId,
+          [names.wwwAuthenticate.toLowerCase()]: 'ApiKey realm="herald", error="invalid_token", Bearer realm="herald", error="invalid_token"',
         },
         body: Buffer.from(JSON.stringify({
-          type: 'https://docs.herald.example/problems/invalid-api-key', title: 'Invalid API key', status: 401,
-          detail: 'The key is not valid.', code: 'invalid_api_key', request_id: requestId,
+          type: invalid.type, title: invalid.title, status: invalid.status,
+          detail: 'The key is not valid.', code: invalid.code, request_id: requestId,
         })),
       };
     },
   },
 ];
 
-/** Serves a request as if it had presented the main key. */
-function withKeyResponse(req: Parameters<typeof withKey>[0], ctx: { keys: Record<string, string>; forward: (r: Parameters<typeof withKey>[0]) => Promise<ProxiedResponse> }): Promise<ProxiedResponse> {
-  return ctx.forward(withKey(req, root(ctx)));
-}
-
 /** What the revoked-key-served-under-load fault keeps between requests. */
-function faultState(ctx: { memory: Map<string, unknown> }) {
-  let state = ctx.memory.get('under-load') as { inFlight: Map<string, number>; concurrent: Set<string>; answersSinceSuccess: Map<string, number> } | undefined;
-  if (!state) {
-    state = { inFlight: new Map(), concurrent: new Set(), answersSinceSuccess: new Map() };
-    ctx.memory.set('under-load', state);
-  }
-  return state;
+function faultState(ctx: Pick<FaultContext, 'memory'>) {
+  return remembered(ctx, 'under-load', () => ({ inFlight: new Map<string, number>(), concurrent: new Set<string>(), answersSinceSuccess: new Map<string, number>() }));
 }

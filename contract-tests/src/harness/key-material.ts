@@ -24,6 +24,16 @@ export function withChecksum(prefixAndBody: string): string {
   return prefixAndBody + checksumOf(prefixAndBody);
 }
 
+/** Whether a key's last characters are the checksum of what precedes them. */
+export function hasValidChecksum(key: string): boolean {
+  return key.length > CHECKSUM_LENGTH && withChecksum(key.slice(0, -CHECKSUM_LENGTH)) === key;
+}
+
+/** Whether a key passes every offline check: the spec's pattern and the checksum. */
+export function isWellFormedKey(key: string, format: KeyFormat): boolean {
+  return format.pattern.test(key) && hasValidChecksum(key);
+}
+
 function randomBase62(length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += BASE62[randomInt(62)];
