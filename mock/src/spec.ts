@@ -240,10 +240,9 @@ function derivePlans(document: SpecNode, resolve: (n: SpecNode) => SpecNode): Ma
   return plans;
 }
 
-export function operationById(contract: Contract, operationId: string): Operation {
-  const operation = contract.operations.find((o) => o.operationId === operationId);
-  if (!operation) throw new Error(`the spec has no operation ${operationId}`);
-  return operation;
+/** `chosen` in the order of the spec's `Scope` enum, so that every key shows its scopes the same way. */
+export function scopesInSpecOrder(contract: Contract, chosen: readonly string[]): string[] {
+  return contract.scopes.filter((scope) => chosen.includes(scope));
 }
 
 /** `/v1/api-keys/{key_id}` → a pattern matching any single path segment for each parameter. */

@@ -51,13 +51,10 @@ export interface KeyRecord {
   readonly sequence: number;
 }
 
-/** How a presented secret relates to its key: its live secret, the one in grace, or an older one. */
-export type SecretRole = 'current' | 'previous' | 'retired';
-
+/** A presented secret's key and the slot it matched (current, previous or retired: see secretFailure). */
 export interface SecretMatch {
   readonly key: KeyRecord;
   readonly slot: SecretSlot;
-  readonly role: SecretRole;
 }
 
 export interface NotificationRecord {
@@ -159,10 +156,7 @@ export class InMemoryStore implements Store {
     this.lookups++;
     const entry = this.secretIndex.get(digestIndexKey(digest));
     if (entry === undefined) return undefined;
-    const key = this.keys.get(entry.keyId) as KeyRecord;
-    const role: SecretRole =
-      key.current === entry.slot ? 'current' : key.previous === entry.slot ? 'previous' : 'retired';
-    return { key, slot: entry.slot, role };
+    return { key: this.keys.get(entry.keyId) as KeyRecord, slot: entry.slot };
   }
 
   getAccount(id: string) {
