@@ -1,6 +1,6 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createAuthHook } from './auth-hook.ts';
 import { FailedAuthThrottle, DEFAULT_FAILED_AUTH_LIMIT } from './auth-throttle.ts';
@@ -17,6 +17,7 @@ import { loggableUrl, loggerOptions, stdoutSink, type LogLevel, type LogSink } f
 import { createOperationRoute } from './operation-route.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './problems.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { validationDetail } from './request-validation.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import { registerSiteRoutes, siteRoutePaths, type ServerStats } from './site-routes.ts';
@@ -349,10 +350,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
 }
 
 function badRequest(reply: FastifyReply, context: ServerContext, issue: ValidationIssue) {
-  const where = issue.pointer ? `${issue.location} ${issue.pointer}` : issue.location;
-  context.problems.send(reply, 'validation_failed', `The request does not match this operation: ${where} ${issue.message}.`, {
-    errors: [issue],
-  });
+  context.problems.send(reply, 'validation_failed', validationDetail([issue]), { errors: [issue] });
 }
 
 /**
@@ -384,8 +382,9 @@ function answerMalformedRequest(
   const body = context.problems.serialize('validation_failed', `The request headers ${message}.`, requestId, {
     errors: [{ location: 'header', pointer: '', message }],
   });
+  const status = context.problems.status('validation_failed');
   socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Request-Id: ${requestId}\r\nDate: ${httpDate()}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
@@ -397,7 +396,7 @@ function refuseUnroutable(response: ServerResponse, why: RefusedRequest, request
     errors: [{ location: why.location, pointer: why.pointer, message: why.message }],
   });
   response.shouldKeepAlive = false;
-  response.writeHead(400, {
+  response.writeHead(context.problems.status('validation_failed'), {
     'content-type': PROBLEM_CONTENT_TYPE,
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,

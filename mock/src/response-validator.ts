@@ -1,3 +1,4 @@
+import { PROBLEM_CONTENT_TYPE } from './problems.ts';
 import { createSchemaCompiler, type SchemaCompiler } from './schema-compiler.ts';
 import { loadContract, pathPattern, type Contract, type Operation, type SpecNode } from './spec.ts';
 
@@ -108,7 +109,7 @@ function checkBody(compiler: SchemaCompiler, content: SpecNode, response: Respon
     const validate = compiler.compile(media.schema);
     if (!validate(body)) out.push(`${where}: body ${describeErrors(validate.errors)}`);
   }
-  if (mediaType === 'application/problem+json') checkProblemConsistency(body, response, where, out);
+  if (mediaType === PROBLEM_CONTENT_TYPE) checkProblemConsistency(body, response, where, out);
 }
 
 function checkOutsideOperation(
@@ -119,11 +120,12 @@ function checkOutsideOperation(
   out: string[],
 ) {
   const where = `${response.method} ${response.url} ${response.status}`;
-  const expected = allowedMethods.length > 0 ? [405, 400] : [404, 400];
+  const status = (code: string) => contract.problems.get(code)?.status;
+  const expected = [status(allowedMethods.length > 0 ? 'method_not_allowed' : 'not_found'), status('validation_failed')];
   if (!expected.includes(response.status)) {
     out.push(`${where}: outside every operation the answer must be ${expected.join(' or ')}`);
   }
-  if (response.status === 405) {
+  if (response.status === status('method_not_allowed')) {
     const allow = (response.header('allow') ?? '').split(',').map((m) => m.trim()).filter(Boolean).sort();
     if (allow.join() !== [...allowedMethods].sort().join()) out.push(`${where}: Allow is ${JSON.stringify(allow)}, expected ${allowedMethods}`);
   }
@@ -132,7 +134,7 @@ function checkOutsideOperation(
   if (!requestId) out.push(`${where}: X-Request-Id is missing`);
   else if (idSchema && !compiler.compile(idSchema)(requestId)) out.push(`${where}: X-Request-Id ${requestId} does not match its schema`);
   if (response.method.toUpperCase() === 'HEAD') return; // a HEAD answer has no body to check
-  checkBody(compiler, { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }, response, where, out);
+  checkBody(compiler, { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } }, response, where, out);
   try {
     const body = JSON.parse(response.body) as { code?: string };
     const kind = body.code === undefined ? undefined : contract.problems.get(body.code);
