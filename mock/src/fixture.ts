@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { displayPrefix, keyFormatFault, keyMode } from './key-format.ts';
 import type { KeyHasher } from './key-hashing.ts';
 import { quotaPeriod } from './quota.ts';
+import { keyModeOfEnvironment } from './representations.ts';
 import type { SchemaCompiler } from './schema-compiler.ts';
-import type { Contract } from './spec.ts';
+import { scopesInSpecOrder, type Contract } from './spec.ts';
 import type { EnvironmentRecord, Store } from './store.ts';
 
 // The seed data of a reference server (mock/fixtures/demo.json by default): accounts on plans,
@@ -109,7 +110,7 @@ export function seedStore(
         check('ScopeList', key.scopes, `${path}.scopes`);
         const fault = keyFormatFault(String(key.secret));
         if (fault !== null) throw new FixtureError(`${path}.secret is not a well-formed key (${fault})`);
-        const wantedMode = environment.type === 'production' ? 'live' : 'test';
+        const wantedMode = keyModeOfEnvironment(environment);
         if (keyMode(key.secret) !== wantedMode) {
           throw new FixtureError(`${path}.secret must start with hk_${wantedMode}_ in a ${environment.type} environment`);
         }
@@ -122,7 +123,7 @@ export function seedStore(
           id: key.id,
           environmentId: environment.id,
           name: key.name,
-          scopes: contract.scopes.filter((scope) => key.scopes.includes(scope)),
+          scopes: scopesInSpecOrder(contract, key.scopes),
           createdAt: now,
           expiresAt,
           secret: { digest: hasher.digest(key.secret), prefix: displayPrefix(key.secret), expiresAt: null },

@@ -14,6 +14,7 @@ import {
 } from './representations.ts';
 import type { ValidRequest } from './request-validation.ts';
 import type { ServerContext } from './server-context.ts';
+import { scopesInSpecOrder } from './spec.ts';
 import type { Channel, KeyRecord, SecretSlot } from './store.ts';
 
 // One function per operation of the spec, by operationId. Each runs after authentication,
@@ -138,7 +139,7 @@ const createApiKey: OperationHandler = (input) => {
     id: newId('key_'),
     environmentId: principal.environment.id,
     name: body.name ?? DEFAULT_KEY_NAME,
-    scopes: orderScopes(context.contract.scopes, scopes),
+    scopes: scopesInSpecOrder(context.contract, scopes),
     createdAt: now,
     expiresAt,
     secret: slot,
@@ -253,11 +254,6 @@ export const OPERATION_HANDLERS: Readonly<Record<string, OperationHandler>> = {
 };
 
 export const DEFAULT_KEY_NAME = 'Unnamed key';
-
-/** Scopes in the spec's order, so every listing shows them the same way. */
-function orderScopes(all: readonly string[], chosen: readonly string[]): string[] {
-  return all.filter((scope) => chosen.includes(scope));
-}
 
 // Cursors are opaque to clients: the creation sequence of the last key shown, base64url-encoded.
 export function encodeCursor(sequence: number): string {

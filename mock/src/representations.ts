@@ -1,5 +1,5 @@
 import { formatTimestamp } from './clock.ts';
-import { KEY_PREFIXES } from './key-format.ts';
+import { KEY_PREFIXES, type KeyMode } from './key-format.ts';
 import type { EnvironmentRecord, KeyRecord, NotificationRecord, SecretSlot } from './store.ts';
 
 // Store records as the spec's schemas show them (ApiKey, PingResult, Environment, Notification).
@@ -7,7 +7,8 @@ import type { EnvironmentRecord, KeyRecord, NotificationRecord, SecretSlot } fro
 
 const timestampOrNull = (at: number | null) => (at === null ? null : formatTimestamp(at));
 
-export function keyModeOfEnvironment(environment: EnvironmentRecord) {
+/** The spec's EnvironmentType: production environments issue live keys, the others test keys. */
+export function keyModeOfEnvironment(environment: Pick<EnvironmentRecord, 'type'>): KeyMode {
   return environment.type === 'production' ? 'live' : 'test';
 }
 
