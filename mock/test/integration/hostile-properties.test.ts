@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../src/spec.ts';
 import { judgeAnswer } from '../support/hostile-answers.ts';
-import { rawRequest, sendAll, type PoolItem } from '../support/raw-http.ts';
+import { rawRequest, sendAlone } from '../support/raw-http.ts';
 import { useServer } from '../support/server.ts';
 
 // Issue 7, hostile requests, the property-based half: fast-check builds requests byte by byte
@@ -66,8 +66,7 @@ describe('requests built byte by byte (fast-check)', () => {
     let fiveHundreds = 0;
     await fc.assert(
       fc.asyncProperty(method, target, credential, fc.array(header, { maxLength: 6 }), body, async (m, t, creds, headers, payload) => {
-        const request: PoolItem = { bytes: rawRequest(m, t, [...creds, ...headers], payload), head: m === 'HEAD', alone: true };
-        const [outcome] = await sendAll(ctx.server.origin, [request], { connections: 1, timeoutMs: 5000 });
+        const outcome = await sendAlone(ctx.server.origin, { bytes: rawRequest(m, t, [...creds, ...headers], payload), head: m === 'HEAD' }, 5000);
         sent++;
         if ((outcome.response?.status ?? 0) >= 500) fiveHundreds++;
         // Only a request carrying a real key, intact, may be served.
@@ -96,7 +95,7 @@ describe('requests built byte by byte (fast-check)', () => {
     );
     await fc.assert(
       fc.asyncProperty(mutation, form, async (candidate, [toHeader]) => {
-        const [outcome] = await sendAll(ctx.server.origin, [{ bytes: rawRequest('GET', '/v1/ping', [toHeader(candidate)]), head: false, alone: true }], { connections: 1, timeoutMs: 5000 });
+        const outcome = await sendAlone(ctx.server.origin, { bytes: rawRequest('GET', '/v1/ping', [toHeader(candidate)]), head: false }, 5000);
         expect(judgeAnswer({ method: 'GET', target: '/v1/ping', mustRefuse: true, secrets: [key] }, outcome)).toEqual([]);
         expect([400, 401]).toContain(outcome.response!.status);
       }),

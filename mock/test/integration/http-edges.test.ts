@@ -1,33 +1,20 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { generateKey } from '../../src/key-format.ts';
-import { startReferenceServer } from '../../src/testing.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/spec.ts';
-import { client, validator } from '../support/http.ts';
-import { useServer } from '../support/server.ts';
+import { validator } from '../support/http.ts';
+import { sendAlone, type RawResponse } from '../support/raw-http.ts';
+import { useServer, withServer } from '../support/server.ts';
 
 const ctx = useServer({ manualClock: true });
 const full = () => ctx.server.keys.HERALD_API_KEY;
 
-/** Sends bytes as they are and returns the raw answer (for requests no HTTP client would send). */
-function rawExchange(origin: string, bytes: string): Promise<string> {
-  const url = new URL(origin);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
-    let out = '';
-    socket.on('data', (d) => (out += d));
-    socket.on('close', () => resolve(out));
-    socket.on('error', reject);
-  });
-}
-
-function parseRaw(raw: string) {
-  const [head, ...rest] = raw.split('\r\n\r\n');
-  const [statusLine, ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-  return { status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
+/** A request written out as given (for requests no HTTP client would send), on a connection of its own. */
+async function rawExchange(origin: string, bytes: string): Promise<RawResponse> {
+  const outcome = await sendAlone(origin, { bytes: Buffer.from(bytes, 'latin1'), head: false });
+  if (!outcome.response) throw new Error(`no answer: ${outcome.failure}`);
+  return outcome.response;
 }
 
 describe('answers outside the operations', () => {
@@ -108,19 +95,18 @@ describe('bodies', () => {
   });
 
   it('answers a body that does not match its Content-Length with 400', async () => {
-    const raw = await rawExchange(
+    const res = await rawExchange(
       ctx.server.origin,
       `POST /v1/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${full()}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
     );
-    const res = parseRaw(raw);
     expect(res.status).toBe(400);
   });
 });
 
 describe('malformed HTTP', () => {
   it('answers oversized headers and garbage with a problem document, and stays healthy', async () => {
-    const oversized = parseRaw(await rawExchange(ctx.server.origin, `GET /v1/ping HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`));
-    const garbage = parseRaw(await rawExchange(ctx.server.origin, 'NOT A REQUEST\r\n\r\n'));
+    const oversized = await rawExchange(ctx.server.origin, `GET /v1/ping HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const garbage = await rawExchange(ctx.server.origin, 'NOT A REQUEST\r\n\r\n');
     for (const res of [oversized, garbage]) {
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toBe('application/problem+json');
@@ -170,14 +156,11 @@ describe('the site around the API', () => {
       expect(res.header('content-type')).toMatch(/^text\/html/);
       expect(res.text).toBe(readFileSync(docsPath, 'utf8'));
     }
-    const other = await startReferenceServer({ server: { docsPath: '/nonexistent/index.html' } });
-    try {
-      const missing = await client(other)('GET', '/docs', { unchecked: true });
+    await withServer({ server: { docsPath: '/nonexistent/index.html' } }, async (_, call) => {
+      const missing = await call('GET', '/docs', { unchecked: true });
       expect(missing.status).toBe(404);
       expect(missing.json.detail).toContain('npm run generate');
-    } finally {
-      await other.close();
-    }
+    });
   });
 });
 
@@ -201,14 +184,11 @@ describe('the test clock', () => {
   });
 
   it('is absent when disabled', async () => {
-    const other = await startReferenceServer({ server: { testClock: false } });
-    try {
-      const res = await client(other)('GET', '/_herald/test-clock', { unchecked: true });
+    await withServer({ server: { testClock: false } }, async (other, call) => {
+      const res = await call('GET', '/_herald/test-clock', { unchecked: true });
       expect(res.status).toBe(404);
       expect(other.env.HERALD_TEST_CLOCK_URL).toBeUndefined();
-    } finally {
-      await other.close();
-    }
+    });
   });
 });
 
@@ -260,14 +240,11 @@ describe('the stats', () => {
   });
 
   it('is absent when disabled', async () => {
-    const other = await startReferenceServer({ server: { statsRoute: false } });
-    try {
-      const res = await client(other)('GET', '/_herald/stats', { unchecked: true });
+    await withServer({ server: { statsRoute: false } }, async (other, call) => {
+      const res = await call('GET', '/_herald/stats', { unchecked: true });
       expect(res.status).toBe(404);
       expect(other.env.HERALD_STATS_URL).toBeUndefined();
       expect(other.env.HERALD_TEST_CLOCK_URL).toBeDefined();
-    } finally {
-      await other.close();
-    }
+    });
   });
 });

@@ -256,3 +256,9 @@ export async function sendAll(
   await Promise.all(Array.from({ length: connections }, () => worker()));
   return outcomes;
 }
+
+/** Sends one request on a connection of its own (the server may close it) and returns its outcome. */
+export async function sendAlone(origin: string, request: RawRequest, timeoutMs?: number): Promise<RawOutcome> {
+  const [outcome] = await sendAll(origin, [{ ...request, alone: true }], { connections: 1, timeoutMs });
+  return outcome;
+}

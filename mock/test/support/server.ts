@@ -48,6 +48,16 @@ export function expectNoSecrets(server: ReferenceServer, issued: Iterable<string
   expect(WHOLE_KEY.test(state), 'something shaped like a whole key is kept').toBe(false);
 }
 
+/** Another reference server for one test: started, handed to `use` with a checked client, closed. */
+export async function withServer<T>(options: StartOptions, use: (server: ReferenceServer, call: ReturnType<typeof client>) => Promise<T>): Promise<T> {
+  const server = await startReferenceServer(options);
+  try {
+    return await use(server, client(server));
+  } finally {
+    await server.close();
+  }
+}
+
 /** A key with bad checksum: the last character changed. */
 export function corrupt(key: string): string {
   const last = key[key.length - 1];
