@@ -1,6 +1,5 @@
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { credentialHeaders, expectConforms } from '../support/http.ts';
+import { credentialHeaders, expectConforms, openCall } from '../support/http.ts';
 import { useServer } from '../support/server.ts';
 
 const ctx = useServer({ manualClock: true });
@@ -130,41 +129,19 @@ describe('a request whose key dies while its body is arriving', () => {
     const created = await ctx.call('POST', '/api-keys', { key: full(), json: { name: 'dies mid-request' } });
     const secret = created.json.data.secret;
     const body = JSON.stringify({ channel: 'email', to: 'a@example.com', subject: 's', text: 't' });
-    const url = new URL(ctx.server.origin);
-    const pending = new Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/v1/notifications',
-          agent: false,
-          headers: { ...credentialHeaders(secret), 'content-type': 'application/json', 'content-length': String(body.length) },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
-        },
-      );
-      req.on('error', reject);
-      // Half the body now (authentication runs), the rest after the revoke has been answered.
-      req.write(body.slice(0, 10));
-      (async () => {
-        await ctx.call('GET', '/ping', { key: full() }); // the half-sent request is in the server by now
-        const revoked = await ctx.call('DELETE', `/api-keys/${created.json.data.id}`, { key: full() });
-        expect(revoked.status).toBe(204);
-        req.end(body.slice(10));
-      })().catch(reject);
+    const { request, result } = openCall(ctx.server.origin, 'POST', '/v1/notifications', {
+      ...credentialHeaders(secret),
+      'content-type': 'application/json',
+      'content-length': String(body.length),
     });
-    const res = await pending;
-    expectConforms('POST', '/v1/notifications', {
-      status: res.status,
-      text: res.text,
-      json: JSON.parse(res.text),
-      headers: res.headers,
-      header: (n) => res.headers[n.toLowerCase()] as string | undefined,
-    });
+    // Half the body now (authentication runs), the rest after the revoke has been answered.
+    request.write(body.slice(0, 10));
+    await ctx.call('GET', '/ping', { key: full() }); // the half-sent request is in the server by now
+    const revoked = await ctx.call('DELETE', `/api-keys/${created.json.data.id}`, { key: full() });
+    expect(revoked.status).toBe(204);
+    request.end(body.slice(10));
+    const res = await result;
+    expectConforms('POST', '/v1/notifications', res);
     expect(res.status).toBe(401);
     expect(JSON.parse(res.text).code).toBe('revoked_api_key');
   });

@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import { expect } from 'vitest';
 import { createResponseValidator } from '../../src/response-validator.ts';
 import type { ReferenceServer } from '../../src/testing.ts';
@@ -51,13 +51,31 @@ export function rawCall(
   body?: string | Buffer,
   localAddress?: string,
 ): Promise<CallResult> {
-  const url = new URL(origin);
   // Node sends a DELETE body without any framing unless told its length.
   if (body !== undefined && !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))) {
     headers = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
   }
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
+  const { request, result } = openCall(origin, method, path, headers, localAddress);
+  if (body !== undefined) request.write(body);
+  request.end();
+  return result;
+}
+
+/**
+ * A request whose body the caller writes (and ends) itself, e.g. in parts with something
+ * happening in between; `result` settles with the answer.
+ */
+export function openCall(
+  origin: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+  localAddress?: string,
+): { request: ClientRequest; result: Promise<CallResult> } {
+  const url = new URL(origin);
+  let request!: ClientRequest;
+  const result = new Promise<CallResult>((resolve, reject) => {
+    request = httpRequest(
       { host: url.hostname, port: url.port, method, path, headers, localAddress, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
@@ -85,10 +103,9 @@ export function rawCall(
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
+    request.on('error', reject);
   });
+  return { request, result };
 }
 
 export function client(server: Pick<ReferenceServer, 'origin'>) {
