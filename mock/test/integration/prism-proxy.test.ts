@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH } from '../../src/spec.ts';
 import { startReferenceServer, type ReferenceServer } from '../../src/testing.ts';
 import { credentialHeaders, rawCall } from '../support/http.ts';
+import { corrupt } from '../support/server.ts';
 
 // A second opinion from another tool: Prism's proxy validates each of the reference server's
 // answers against the bundled spec and, with --errors, turns any violation into a 500.
@@ -70,7 +71,7 @@ describe('prism proxy --errors in front of the reference server', () => {
       ['POST', `/api-keys/${id}/regenerate`, { ...credentialHeaders(key), ...json }, '{"grace_period_seconds":60}', 200],
       ['GET', '/usage', credentialHeaders(key), undefined, 200],
       ['POST', '/notifications', { ...credentialHeaders(key), ...json }, '{"channel":"email","to":"a@example.com","subject":"s","text":"t"}', 202],
-      ['GET', '/ping', credentialHeaders(key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')), undefined, 401],
+      ['GET', '/ping', credentialHeaders(corrupt(key)), undefined, 401],
       ['GET', '/usage', credentialHeaders(server.keys.HERALD_READ_ONLY_API_KEY), undefined, 200],
       ['POST', '/api-keys', { ...credentialHeaders(server.keys.HERALD_READ_ONLY_API_KEY), ...json }, '{}', 403],
       ['GET', '/ping', credentialHeaders(server.keys.HERALD_INACTIVE_ACCOUNT_API_KEY), undefined, 403],

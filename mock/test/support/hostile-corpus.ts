@@ -1,6 +1,7 @@
-import { crc32 } from 'node:zlib';
-import { BASE62_ALPHABET, encodeBase62Fixed } from '../../src/base62.ts';
+import { BASE62_ALPHABET } from '../../src/base62.ts';
+import { checksumOf } from '../../src/key-format.ts';
 import { loadContract, type Operation } from '../../src/spec.ts';
+import type { CredentialForm } from './http.ts';
 import { rawRequest, type PoolItem } from './raw-http.ts';
 
 // A fixed corpus of hostile requests (issue 7): the same bytes on every run, built from a seeded
@@ -64,7 +65,6 @@ function seeded(seed: number) {
 }
 
 type Header = [string, string | Buffer];
-type CredentialForm = 'apikey' | 'bearer' | 'x-api-key';
 const FORMS: CredentialForm[] = ['apikey', 'bearer', 'x-api-key'];
 
 function credential(form: CredentialForm, key: string | Buffer): Header {
@@ -76,7 +76,7 @@ function credential(form: CredentialForm, key: string | Buffer): Header {
 /** A well-formed key (right prefix, alphabet and checksum) that nobody holds. */
 function wellFormed(random: ReturnType<typeof seeded>, mode: 'test' | 'live' = 'test'): string {
   const head = `hk_${mode}_${random.base62(30)}`;
-  return head + encodeBase62Fixed(crc32(head), 6);
+  return head + checksumOf(head);
 }
 
 export function buildCorpus(keys: CorpusKeys): HostileRequest[] {
@@ -338,7 +338,7 @@ export function buildCorpus(keys: CorpusKeys): HostileRequest[] {
       }
     }
     const otherMode = key.startsWith('hk_test_') ? `hk_live_${key.slice(8)}` : `hk_test_${key.slice(8)}`;
-    const recomputed = otherMode.slice(0, 38) + encodeBase62Fixed(crc32(otherMode.slice(0, 38)), 6);
+    const recomputed = otherMode.slice(0, 38) + checksumOf(otherMode.slice(0, 38));
     for (const form of FORMS) {
       call('truncated-and-padded-keys', `the ${role} key in the other mode (${form})`, ping, [credential(form, otherMode)], { mustRefuse: true, presented: key });
       call('truncated-and-padded-keys', `the ${role} key in the other mode, checksum recomputed (${form})`, ping, [credential(form, recomputed)], { mustRefuse: true, presented: key });
