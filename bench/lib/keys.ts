@@ -1,38 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { unknownWellFormedKey } from '../../contract-tests/src/harness/key-material.ts';
+import { contract } from './contract.ts';
 
-// Keys the benchmark presents: well-formed keys nobody holds (prefix, 30 base62 characters,
-// 6 base62 characters of the CRC-32 of the first 38, as the spec's "Key format" section says) and
-// keys with a broken checksum. Written here rather than imported from mock/ so that a checksum
-// bug in the server cannot hide itself: the server's lookup counter proves which keys it took
-// for well-formed (each unknown key costs one lookup) and which it refused first (none).
+// Keys the benchmark presents: well-formed keys nobody holds, built by the conformance suite's
+// key code from the spec's key format (prefix, random base62 body, CRC-32 checksum), and keys
+// with a broken checksum. Neither comes from mock/, so that a checksum bug in the server cannot
+// hide itself: the server's lookup counter proves which keys it took for well-formed (each
+// unknown key costs one lookup) and which it refused first (none).
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const BODY_LENGTH = 30;
-const COUNTER_DIGITS = 8;
-
-function base62(value: number, width: number): string {
-  let out = '';
-  let rest = value;
-  for (let i = 0; i < width; i++) {
-    out = BASE62[rest % 62] + out;
-    rest = Math.floor(rest / 62);
-  }
-  return out;
-}
-
-function withChecksum(prefixAndBody: string): string {
-  return prefixAndBody + base62(crc32(prefixAndBody), 6);
-}
 
 /**
- * Distinct well-formed keys: a random stem (so two runs never collide with a real key) and a
- * counter, which makes every key of one generator different from the others.
+ * A well-formed key in the same environment as `key` that nobody holds: a fresh random body on
+ * every call, so two calls never give the same key (62³⁰ bodies) and no run meets a real one.
  */
-export function unknownKeyGenerator(prefix = 'hk_test_'): () => string {
-  const stem = [...randomBytes(BODY_LENGTH - COUNTER_DIGITS)].map((b) => BASE62[b % 62]).join('');
-  let counter = 0;
-  return () => withChecksum(prefix + stem + base62(counter++, COUNTER_DIGITS));
+export function unknownKeyLike(key: string): string {
+  const prefix = contract.keyFormat.environmentPrefixes.find((candidate) => key.startsWith(candidate));
+  if (prefix === undefined) throw new Error(`${key.slice(0, 8)}… starts with none of the spec's environment prefixes`);
+  return unknownWellFormedKey(contract.keyFormat, prefix);
 }
 
 /** `key` with its last checksum character changed: right length, alphabet and prefix, wrong checksum. */

@@ -65,6 +65,16 @@ export function verdict(target: Target | null, figure: number | null): Verdict {
   }
 }
 
+/** A row that shows a figure and judges nothing. */
+export function infoRow(row: Pick<Row, 'group' | 'id' | 'name' | 'figure' | 'values' | 'method'>): Row {
+  return { ...row, ratio: null, comparedWith: null, target: null, result: 'info' };
+}
+
+/** A row whose `ratio` is judged against its target. */
+export function judgedRow(row: Omit<Row, 'result' | 'target'> & { target: Target }): Row {
+  return { ...row, result: verdict(row.target, row.ratio) };
+}
+
 /** A row of a group that could not be measured. */
 export function errorRow(group: number, id: string, name: string, error: unknown): Row {
   return {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTsxScript, type TimedRun } from '../lib/command.ts';
-import { atLeast, atMost, formatCount, formatRatio, formatSeconds, verdict, type Row } from '../lib/report.ts';
+import { atLeast, atMost, formatCount, formatRatio, formatSeconds, infoRow, judgedRow, type Row } from '../lib/report.ts';
 import { startReferenceServer } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 import { median } from '../lib/stats.ts';
@@ -13,7 +13,7 @@ import { median } from '../lib/stats.ts';
 // failed-auth count; the tools alternate (dredd, suite, suite, dredd, …) so drift hits both.
 // Wall time is from spawn to exit of the command the npm script runs.
 
-export const TARGETS = { checks: atLeast(10), wallTime: atMost(3) };
+const TARGETS = { checks: atLeast(10), wallTime: atMost(3) };
 
 interface SuiteRun extends TimedRun {
   checks: number;
@@ -78,31 +78,23 @@ export async function measureConformance(settings: Settings): Promise<Row[]> {
   const wallRatio = suiteWall / dreddWall;
   const runs = `${settings.toolRuns} alternating run${settings.toolRuns > 1 ? 's' : ''} each, fresh server per run`;
   return [
-    {
+    infoRow({
       group: 4,
       id: 'conformance.dredd',
       name: 'dredd 14 (npm run dredd)',
       figure: `${formatSeconds(dreddWall)} wall · ${dredd.transactions} transactions (${dredd.passing} passing, ${dredd.skipped} skipped)`,
       values: { wallMs: Math.round(dreddWall), transactions: dredd.transactions, passing: dredd.passing, skipped: dredd.skipped },
       method: `median wall time, spawn to exit; ${runs}`,
-      ratio: null,
-      comparedWith: null,
-      target: null,
-      result: 'info',
-    },
-    {
+    }),
+    infoRow({
       group: 4,
       id: 'conformance.suite',
       name: 'Herald suite (npm run contract)',
       figure: `${formatSeconds(suiteWall)} wall · ${formatCount(suite.checks)} checks over ${formatCount(suite.requests)} requests`,
       values: { wallMs: Math.round(suiteWall), checks: suite.checks, requests: suite.requests, failedChecks: suite.failedChecks },
       method: `median wall time, spawn to exit; ${runs}`,
-      ratio: null,
-      comparedWith: null,
-      target: null,
-      result: 'info',
-    },
-    {
+    }),
+    judgedRow({
       group: 4,
       id: 'conformance.checks-vs-dredd',
       name: '  suite checks ÷ dredd transactions',
@@ -112,9 +104,8 @@ export async function measureConformance(settings: Settings): Promise<Row[]> {
       ratio: checksRatio,
       comparedWith: '÷ dredd',
       target: TARGETS.checks,
-      result: verdict(TARGETS.checks, checksRatio),
-    },
-    {
+    }),
+    judgedRow({
       group: 4,
       id: 'conformance.wall-vs-dredd',
       name: '  suite wall time ÷ dredd wall time',
@@ -124,7 +115,6 @@ export async function measureConformance(settings: Settings): Promise<Row[]> {
       ratio: wallRatio,
       comparedWith: '÷ dredd',
       target: TARGETS.wallTime,
-      result: verdict(TARGETS.wallTime, wallRatio),
-    },
+    }),
   ];
 }

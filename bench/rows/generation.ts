@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTsxScript } from '../lib/command.ts';
-import { formatSeconds, type Row } from '../lib/report.ts';
+import { formatSeconds, infoRow, type Row } from '../lib/report.ts';
 import type { Settings } from '../lib/settings.ts';
 import { median } from '../lib/stats.ts';
 
@@ -26,17 +26,13 @@ export async function measureGeneration(settings: Settings): Promise<Row[]> {
   }
   const wall = median(walls);
   return [
-    {
+    infoRow({
       group: 5,
       id: 'generation',
       name: 'npm run generate, from scratch',
       figure: `${formatSeconds(wall)} wall`,
       values: { wallMs: Math.round(wall), runs: walls.length },
       method: `median of ${walls.length} run${walls.length > 1 ? 's' : ''} into an empty temporary --out root, spawn to exit`,
-      ratio: null,
-      comparedWith: null,
-      target: null,
-      result: 'info',
-    },
+    }),
   ];
 }

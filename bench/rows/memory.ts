@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_THROTTLE_TRACKED_ADDRESSES } from '../../mock/src/auth-throttle.ts';
 import { DEFAULT_IDEMPOTENCY_LIMITS } from '../../mock/src/idempotency.ts';
 import { DEFAULT_STORE_LIMITS } from '../../mock/src/store.ts';
-import { operation, plans, requestExample, successStatus } from '../lib/contract.ts';
-import { unknownKeyGenerator } from '../lib/keys.ts';
+import { contract, credentialHeaders, requestExample } from '../lib/contract.ts';
+import { unknownKeyLike } from '../lib/keys.ts';
 import { runLoad } from '../lib/load.ts';
-import { formatCount, valueAtMost, valueEquals, verdict, type Row } from '../lib/report.ts';
+import { formatCount, judgedRow, valueAtMost, valueEquals, verdict, type Row } from '../lib/report.ts';
 import { startReferenceServer, type ReferenceServerProcess, type ServerStats } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
@@ -21,8 +21,7 @@ import type { Settings } from '../lib/settings.ts';
 //    first; the notifications they create: the most recent notificationsPerEnvironment.
 
 const MiB = 1024 * 1024;
-export const GROWTH_CEILING_MIB = 50;
-export const TARGETS = { growth: valueAtMost(GROWTH_CEILING_MIB, 'MiB'), capHolds: valueEquals(0) };
+const TARGETS = { growth: valueAtMost(50, 'MiB'), capHolds: valueEquals(0) };
 
 interface Sample {
   rssMiB: number;
@@ -39,7 +38,7 @@ async function warmUp(server: ReferenceServerProcess, settings: Settings) {
   await runLoad({
     label: 'memory warm-up',
     url: `${server.baseUrl}/ping`,
-    headers: { Authorization: `ApiKey ${server.keys.HERALD_API_KEY}` },
+    headers: credentialHeaders('ApiKey', server.keys.HERALD_API_KEY),
     connections: settings.connections,
     seconds: settings.warmupSeconds,
     expectStatus: 200,
@@ -87,7 +86,7 @@ function growthRow(id: string, name: string, result: Awaited<ReturnType<typeof f
 }
 
 function capRow(id: string, name: string, over: number, figure: string, values: Record<string, number>): Row {
-  return {
+  return judgedRow({
     group: 3,
     id,
     name,
@@ -97,15 +96,14 @@ function capRow(id: string, name: string, over: number, figure: string, values: 
     ratio: over,
     comparedWith: null,
     target: TARGETS.capHolds,
-    result: verdict(TARGETS.capHolds, over),
-  };
+  });
 }
 
 export async function measureUnknownKeyFlood(settings: Settings): Promise<Row[]> {
   const server = await startReferenceServer();
   try {
     await warmUp(server, settings);
-    const nextKey = unknownKeyGenerator();
+    const demoKey = server.keys.HERALD_API_KEY;
     const lookupsBefore = (await server.stats()).stats.storeLookups;
     const result = await flood(server, settings, (amount) =>
       runLoad({
@@ -114,7 +112,7 @@ export async function measureUnknownKeyFlood(settings: Settings): Promise<Row[]>
         connections: settings.connections,
         amount,
         expectStatus: 401,
-        perRequest: () => ({ headers: { Authorization: `ApiKey ${nextKey()}` } }),
+        perRequest: () => ({ headers: credentialHeaders('ApiKey', unknownKeyLike(demoKey)) }),
       }),
     );
     const { stats } = result.after;
@@ -149,22 +147,23 @@ export async function measureIdempotencyFlood(settings: Settings): Promise<Row[]
   try {
     await warmUp(server, settings);
     const apiKeys = await createApiKeys(server, settings.floodApiKeys);
-    const send = operation('sendNotification');
+    const send = contract.operation('sendNotification');
     const body = JSON.stringify(emailExampleThatIsNotCounted());
-    const expectStatus = successStatus('sendNotification');
+    const idempotencyKeyHeader = contract.idempotencyKeyHeader;
+    if (idempotencyKeyHeader === undefined) throw new Error('the spec names no Idempotency-Key header');
     let next = 0;
     const result = await flood(server, settings, (amount) =>
       runLoad({
         label: 'idempotency-key flood',
-        url: `${server.baseUrl}${send.path}`,
+        url: `${server.baseUrl}${send.pathTemplate}`,
         method: 'POST',
         body,
         headers: { 'Content-Type': 'application/json' },
         connections: settings.connections,
         amount,
-        expectStatus,
+        expectStatus: send.successStatus,
         perRequest: ({ headers }) => ({
-          headers: { ...headers, Authorization: `ApiKey ${apiKeys[next % apiKeys.length]}`, 'Idempotency-Key': `bench-${next++}-${randomUUID()}` },
+          headers: { ...headers, ...credentialHeaders('ApiKey', apiKeys[next % apiKeys.length]), [idempotencyKeyHeader]: `bench-${next++}-${randomUUID()}` },
         }),
       }),
     );
@@ -198,7 +197,7 @@ export async function measureIdempotencyFlood(settings: Settings): Promise<Row[]
  */
 function emailExampleThatIsNotCounted(): unknown {
   const example = requestExample('sendNotification', 'email') as { channel: string };
-  const startup = plans().find((plan) => plan.name === 'startup');
+  const startup = contract.plan('startup');
   if (!startup || startup.countedChannels.includes(example.channel)) {
     throw new Error(`the demo account's plan counts ${example.channel} notifications: a flood would hit its quota`);
   }
@@ -207,16 +206,16 @@ function emailExampleThatIsNotCounted(): unknown {
 
 /** Full-access keys in the demo development environment, so the flood can reach the overall cap. */
 async function createApiKeys(server: ReferenceServerProcess, count: number): Promise<string[]> {
-  const create = operation('createApiKey');
+  const create = contract.operation('createApiKey');
   const keys: string[] = [];
   for (let i = 0; i < count; i++) {
-    const response = await fetch(`${server.baseUrl}${create.path}`, {
-      method: 'POST',
-      headers: { Authorization: `ApiKey ${server.keys.HERALD_API_KEY}`, 'Content-Type': 'application/json' },
+    const response = await fetch(`${server.baseUrl}${create.pathTemplate}`, {
+      method: create.method,
+      headers: { ...credentialHeaders('ApiKey', server.keys.HERALD_API_KEY), 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: `bench flood key ${i + 1}` }),
     });
     const text = await response.text();
-    if (response.status !== successStatus('createApiKey')) throw new Error(`creating a flood key answered ${response.status}: ${text.slice(0, 300)}`);
+    if (response.status !== create.successStatus) throw new Error(`creating a flood key answered ${response.status}: ${text.slice(0, 300)}`);
     keys.push((JSON.parse(text) as { data: { secret: string } }).data.secret);
   }
   return keys;

@@ -1,7 +1,8 @@
-import { measureInterleaved, type TargetFigures } from '../lib/interleave.ts';
-import { withBrokenChecksum, unknownKeyGenerator } from '../lib/keys.ts';
 import { comparisonRow, describeTarget, targetValues } from '../lib/comparison.ts';
-import { atLeast, formatCount, valueEquals, verdict, type Row } from '../lib/report.ts';
+import { credentialHeaders } from '../lib/contract.ts';
+import { measureInterleaved, type TargetFigures } from '../lib/interleave.ts';
+import { unknownKeyLike, withBrokenChecksum } from '../lib/keys.ts';
+import { atLeast, formatCount, infoRow, judgedRow, valueEquals, type Row } from '../lib/report.ts';
 import { startReferenceServer } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
@@ -10,7 +11,7 @@ import type { Settings } from '../lib/settings.ts';
 // well-formed key costs one lookup and must not be slower either. The failed-auth throttle is
 // lifted (--failed-auth-limit huge) so that rejection is measured, not throttling.
 
-export const TARGETS = {
+const TARGETS = {
   malformedVsValid: atLeast(1.0),
   unknownVsValid: atLeast(1.0),
   malformedLookups: valueEquals(0),
@@ -21,7 +22,7 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
   try {
     const valid = server.keys.HERALD_API_KEY;
     const malformed = withBrokenChecksum(valid);
-    const unknown = unknownKeyGenerator()();
+    const unknown = unknownKeyLike(valid);
     const url = `${server.baseUrl}/ping`;
     const kinds = [
       { name: 'valid', key: valid, expectStatus: 200 },
@@ -34,7 +35,7 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
     const measured = await measureInterleaved(
       kinds.map((kind) => ({
         name: kind.name,
-        load: { url, headers: { Authorization: `ApiKey ${kind.key}` }, expectStatus: kind.expectStatus },
+        load: { url, headers: credentialHeaders('ApiKey', kind.key), expectStatus: kind.expectStatus },
         serverPid: server.pid,
         beforeSlice: async () => {
           before = (await server.stats()).stats.storeLookups;
@@ -58,18 +59,14 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
     const figureRow = (name: string, label: string): Row => {
       const figures = measured.targets.get(name) as TargetFigures;
       const own = lookups.get(name) as { lookups: number; served: number };
-      return {
+      return infoRow({
         group: 2,
         id: `rejection.${name}`,
         name: label,
         figure: `${describeTarget(figures)} · ${formatCount(own.lookups)} lookups / ${formatCount(own.served)} responses`,
         values: { ...targetValues(figures), storeLookups: own.lookups, lookupsPerResponse: Math.round((own.lookups / own.served) * 1000) / 1000 },
         method: how,
-        ratio: null,
-        comparedWith: null,
-        target: null,
-        result: 'info',
-      };
+      });
     };
     const malformedLookups = (lookups.get('malformed') as { lookups: number }).lookups;
     return [
@@ -84,7 +81,7 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
         comparedWith: '÷ valid',
         target: TARGETS.malformedVsValid,
       }),
-      {
+      judgedRow({
         group: 2,
         id: 'rejection.malformed.lookups',
         name: '  store lookups for malformed keys',
@@ -94,8 +91,7 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
         ratio: malformedLookups,
         comparedWith: null,
         target: TARGETS.malformedLookups,
-        result: verdict(TARGETS.malformedLookups, malformedLookups),
-      },
+      }),
       figureRow('unknown', 'unknown well-formed key → 401'),
       comparisonRow(measured, settings, {
         group: 2,

@@ -1,6 +1,8 @@
-import { measureInterleaved, type TargetFigures } from '../lib/interleave.ts';
+import { AUTH_SCHEMES } from '../../client/credentials.ts';
 import { comparisonRow, describeTarget, targetValues } from '../lib/comparison.ts';
-import { atLeast, type Row, type Target } from '../lib/report.ts';
+import { credentialHeaders } from '../lib/contract.ts';
+import { measureInterleaved, type TargetFigures } from '../lib/interleave.ts';
+import { atLeast, infoRow, type Row, type Target } from '../lib/report.ts';
 import { capture, startBareServer, startPrism, startReferenceServer } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
@@ -9,7 +11,7 @@ import type { Settings } from '../lib/settings.ts';
 // authentication), a bare node:http server sending the very bytes of the ping response (the
 // most Node does here) and Prism mocking the same spec (what users would use instead).
 
-export const TARGETS = {
+const TARGETS = {
   vsHealth: atLeast(0.9),
   vsBare: atLeast(0.75),
   vsPrism: atLeast(20),
@@ -20,11 +22,12 @@ export async function measureThroughput(settings: Settings): Promise<Row[]> {
   const stops: Array<() => Promise<void>> = [() => reference.stop()];
   try {
     const key = reference.keys.HERALD_API_KEY;
-    const forms: Array<{ id: string; label: string; headers: Record<string, string> }> = [
-      { id: 'apikey', label: 'Authorization: ApiKey', headers: { Authorization: `ApiKey ${key}` } },
-      { id: 'bearer', label: 'Authorization: Bearer', headers: { Authorization: `Bearer ${key}` } },
-      { id: 'x-api-key', label: 'X-API-Key', headers: { 'X-API-Key': key } },
-    ];
+    // The three forms of the key, each in the header the spec's security scheme names.
+    const forms = AUTH_SCHEMES.map((form) => {
+      const headers = credentialHeaders(form, key);
+      const [header] = Object.keys(headers);
+      return { id: form.toLowerCase(), label: header === form ? header : `${header}: ${form}`, headers };
+    });
     const pingUrl = `${reference.baseUrl}/ping`;
 
     // The bare server replays the reference server's own answer to the first form.
@@ -54,18 +57,8 @@ export async function measureThroughput(settings: Settings): Promise<Row[]> {
     );
 
     const how = `autocannon ${settings.connections} connections, ${settings.rounds} interleaved ${settings.sliceSeconds} s slices`;
-    const figureRow = (id: string, name: string, figures: TargetFigures): Row => ({
-      group: 1,
-      id: `throughput.${id}`,
-      name,
-      figure: describeTarget(figures),
-      values: targetValues(figures),
-      method: how,
-      ratio: null,
-      comparedWith: null,
-      target: null,
-      result: 'info',
-    });
+    const figureRow = (id: string, name: string, figures: TargetFigures): Row =>
+      infoRow({ group: 1, id: `throughput.${id}`, name, figure: describeTarget(figures), values: targetValues(figures), method: how });
     const get = (name: string) => measured.targets.get(name) as TargetFigures;
     const rows: Row[] = [
       figureRow('health', 'GET /health (same server, no auth)', get('health')),
