@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describe } from 'vitest';
 import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import {
-  getKey, letTimePass, listAllKeys, ping, pollUntil, regenerateKey, revokeKey, sameSet, targetNow, timestamp,
+  freshKey, getKey, letTimePass, listAllKeys, ping, pollUntil, regenerateKey, revokeKey, sameSet, targetNow, timestamp,
 } from '../src/harness/key-operations.ts';
 import type { Reply } from '../src/harness/reply.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
@@ -33,10 +33,9 @@ function dataOf(reply: Reply): Record<string, unknown> {
   return reply.data<Record<string, unknown>>() ?? {};
 }
 
-async function freshKey(s: Scenario, purpose: string, extra: Record<string, unknown> = {}) {
-  const worker = await s.session.pool().worker(s, 12);
-  const key = await s.session.pool().create(s, { creator: worker, body: { name: s.session.keyName(purpose), scopes: contract.scopes, ...extra } });
-  return { worker, key };
+/** A new key holding every scope, and a worker with room for a scenario's dozen requests. */
+function fullKey(s: Scenario, purpose: string) {
+  return freshKey(s, purpose, { scopes: contract.scopes }, 12);
 }
 
 describe('lifecycle', () => {
@@ -118,7 +117,7 @@ describe('lifecycle', () => {
   });
 
   scenario(['lifecycle.regenerate', 'lifecycle.regenerate-old-key-refused'], 'regenerate without a grace period', async (s: Scenario) => {
-    const { worker, key } = await freshKey(s, 'regenerated');
+    const { worker, key } = await fullKey(s, 'regenerated');
     const old = key.secret;
     requireSuccess(s, 'lifecycle.regenerate', await ping(s, old), contract.operation('ping'), 'ping before regenerating');
     const reply = await regenerateKey(s, worker, key.id);
@@ -138,7 +137,7 @@ describe('lifecycle', () => {
   scenario(['lifecycle.regenerate-grace-period'], 'regenerate with a grace period', async (s: Scenario) => {
     const clock = s.session.clock.controllable;
     const grace = clock ? GRACE_WITH_CLOCK : GRACE_REAL_TIME;
-    const { worker, key } = await freshKey(s, 'grace');
+    const { worker, key } = await fullKey(s, 'grace');
     const old = key.secret;
     const reply = await regenerateKey(s, worker, key.id, { grace_period_seconds: grace });
     requireSuccess(s, 'lifecycle.regenerate-grace-period', reply, contract.operation('regenerateApiKey'), `regenerate with grace_period_seconds ${grace}`);
@@ -175,7 +174,7 @@ describe('lifecycle', () => {
   });
 
   scenario(['lifecycle.regenerate-again-ends-grace'], 'regenerating again ends the earlier grace period', async (s: Scenario) => {
-    const { worker, key } = await freshKey(s, 'twice regenerated');
+    const { worker, key } = await fullKey(s, 'twice regenerated');
     const first = key.secret;
     const once = await regenerateKey(s, worker, key.id, { grace_period_seconds: 3600 });
     requireSuccess(s, 'lifecycle.regenerate-again-ends-grace', once, contract.operation('regenerateApiKey'), 'first regenerate with a grace period');
@@ -189,7 +188,7 @@ describe('lifecycle', () => {
   });
 
   scenario(['lifecycle.revoke', 'lifecycle.revoked-gone'], 'revoke a key', async (s: Scenario) => {
-    const { worker, key } = await freshKey(s, 'revoked');
+    const { worker, key } = await fullKey(s, 'revoked');
     const original = key.secret;
     const regenerated = await regenerateKey(s, worker, key.id, { grace_period_seconds: 3600 });
     requireSuccess(s, 'lifecycle.revoke', regenerated, contract.operation('regenerateApiKey'), 'regenerate with a grace period before revoking');
@@ -207,7 +206,7 @@ describe('lifecycle', () => {
   });
 
   scenario(['lifecycle.revoke'], 'a key revokes itself', async (s: Scenario) => {
-    const { key } = await freshKey(s, 'self-revoked');
+    const { key } = await fullKey(s, 'self-revoked');
     const reply = await revokeKey(s, key.secret, key.id);
     requireSuccess(s, 'lifecycle.revoke', reply, contract.operation('revokeApiKey'), 'a key revoking itself');
     s.session.pool().markRevoked(key.id);
@@ -215,7 +214,7 @@ describe('lifecycle', () => {
   });
 
   scenario(['lifecycle.revoke-under-load'], 'revoke a key while it is in use', async (s: Scenario) => {
-    const { worker, key } = await freshKey(s, 'revoked under load');
+    const { worker, key } = await fullKey(s, 'revoked under load');
     const records: Array<{ sentAt: number; reply: Reply }> = [];
     let answeredAt = Infinity;
     let warmed = 0;
@@ -292,7 +291,7 @@ describe('lifecycle', () => {
 
   scenario(['isolation.environments'], 'keys and notifications of another environment', async (s: Scenario) => {
     const other = s.session.config.otherEnvApiKey!;
-    const { worker, key } = await freshKey(s, 'isolated');
+    const { worker, key } = await fullKey(s, 'isolated');
     const send = contract.operation('sendNotification');
     const notification = await s.send({ op: send, auth: { key: worker }, json: s.session.resources.exampleBody(send, 0) });
     requireSuccess(s, 'isolation.environments', notification, send, 'send a notification in the first environment');

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
-import { ping } from '../src/harness/key-operations.ts';
+import { freshKey, ping } from '../src/harness/key-operations.ts';
 import { readRateLimit } from '../src/harness/rate-limit-headers.ts';
 import type { Reply } from '../src/harness/reply.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
@@ -30,8 +30,7 @@ describe('scopes', () => {
       scenario(['scopes.missing-scope'], `${op.id} without ${required.join(', ')}`, async (s: Scenario) => {
         const others = contract.scopes.filter((x) => !required.includes(x));
         if (others.length === 0) s.skip(`${op.id} needs every scope, so no key can lack only its scopes`);
-        const worker = await s.session.pool().worker(s, 2);
-        const key = await s.session.pool().create(s, { creator: worker, body: { name: s.session.keyName(`without ${required.join(' ')}`), scopes: others } });
+        const { key } = await freshKey(s, `without ${required.join(' ')}`, { scopes: others });
         const reply = await s.send(await requestFor(s, op, key.secret));
         if (expectProblem(s, 'scopes.missing-scope', reply, 'insufficient_permissions', `${op.id} with a key holding ${others.join(' ')}`)) {
           const missing = (reply.json as { missing_scopes?: string[] }).missing_scopes ?? [];
@@ -43,8 +42,7 @@ describe('scopes', () => {
     scenario(['scopes.granted-scope'], `${op.id} with exactly ${required.length > 0 ? required.join(', ') : 'one unrelated scope (it needs none)'}`, async (s: Scenario) => {
       // An operation that needs no scope must work with a key holding just one, any one.
       const scopes = required.length > 0 ? required : [contract.scopes[contract.scopes.length - 1]];
-      const worker = await s.session.pool().worker(s, 2);
-      const key = await s.session.pool().create(s, { creator: worker, body: { name: s.session.keyName(`only ${scopes.join(' ')}`), scopes } });
+      const { key } = await freshKey(s, `only ${scopes.join(' ')}`, { scopes });
       const request = await requestFor(s, op, key.secret);
       // Granting scopes needs them too (a key may grant only scopes it holds): ask for its own.
       if (request.json && typeof request.json === 'object' && Array.isArray((request.json as { scopes?: unknown }).scopes)) {

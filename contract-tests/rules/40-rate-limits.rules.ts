@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
-import { ping, usage } from '../src/harness/key-operations.ts';
+import { freshKey, ping, usage } from '../src/harness/key-operations.ts';
 import { rateLimitInconsistencies, readRateLimit } from '../src/harness/rate-limit-headers.ts';
 import type { Reply } from '../src/harness/reply.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
@@ -14,14 +14,9 @@ const contract = getSession().contract;
 const names = contract.headers;
 const BURST_CONCURRENCY = 16;
 
-async function freshKey(s: Scenario, purpose: string) {
-  const worker = await s.session.pool().worker(s, 2);
-  return s.session.pool().create(s, { creator: worker, body: { name: s.session.keyName(purpose) } });
-}
-
 describe('rate-limit', () => {
   scenario(['rate-limit.remaining-decrements', 'rate-limit.usage-matches'], 'remaining falls by one per request', async (s: Scenario) => {
-    const key = await freshKey(s, 'counting');
+    const { key } = await freshKey(s, 'counting');
     const readings = [];
     for (let i = 0; i < 5; i++) {
       const reply = await ping(s, key.secret);
@@ -55,7 +50,7 @@ describe('rate-limit', () => {
   });
 
   scenario(['rate-limit.burst-429', 'rate-limit.per-key', 'rate-limit.window-resets'], 'a burst past the limit', async (s: Scenario) => {
-    const key = await freshKey(s, 'burst');
+    const { key } = await freshKey(s, 'burst');
     const first = await ping(s, key.secret);
     const start = readRateLimit(first, names);
     s.require('rate-limit.burst-429', first.status === 200 && start.remaining !== undefined && start.limit !== undefined,

@@ -30,10 +30,6 @@ function exampleOn(channel: string): Record<string, unknown> | undefined {
   return index < 0 ? undefined : getSession().resources.exampleBody(sendOp, index) as Record<string, unknown>;
 }
 
-function channels(): string[] {
-  return ((contract.spec.root.components as { schemas: Record<string, { enum?: string[] }> }).schemas.Channel?.enum ?? []);
-}
-
 function checkUsage(s: Scenario, reply: Reply): UsageData {
   const data = usageData(reply);
   const plan = data.plan?.name ? contract.plan(data.plan.name) : undefined;
@@ -63,7 +59,7 @@ describe('quotas', () => {
     const counted = data.quota?.counted_channels ?? [];
     let used = data.quota?.used ?? 0;
     let sent = { ...(data.quota?.sent ?? {}) };
-    for (const channel of channels()) {
+    for (const channel of contract.channels) {
       const body = exampleOn(channel);
       if (!body) continue;
       const isCounted = counted.includes(channel);
@@ -119,7 +115,7 @@ describe('quotas', () => {
       s.check('quotas.exceeded', readRateLimit(past, contract.headers).policy?.name === readRateLimit(first, contract.headers).policy?.name,
         "the quota refusal's rate-limit headers should describe the key's own policy", past);
     }
-    for (const channel of channels().filter((c) => !(quota.counted_channels ?? []).includes(c))) {
+    for (const channel of contract.channels.filter((c) => !(quota.counted_channels ?? []).includes(c))) {
       const body = exampleOn(channel);
       if (!body) continue;
       const reply = await s.send({ op: sendOp, auth: { key }, json: body });

@@ -49,6 +49,19 @@ export function unknownWellFormedKey(format: KeyFormat, environmentPrefix = form
   return withChecksum(environmentPrefix + randomBase62(bodyLength(format)));
 }
 
+/** The scheme part of an environment prefix (`hk_` of `hk_live_`). */
+function schemeOf(prefix: string): string {
+  return prefix.slice(0, prefix.indexOf('_') + 1);
+}
+
+/** An environment prefix as long as the spec's, with the same scheme, that the spec does not list. */
+function foreignEnvironmentPrefix(format: KeyFormat, prefix: string): string {
+  const scheme = schemeOf(prefix);
+  const environment = prefix.slice(scheme.length);
+  const foreign = ['prod_', 'demo_', 'stag_', 'dev__'].find((env) => env.length === environment.length && !format.environmentPrefixes.includes(scheme + env));
+  return scheme + (foreign ?? `${environment.slice(0, -2)}x_`);
+}
+
 export interface KeyVariant {
   label: string;
   value: string;
@@ -60,9 +73,8 @@ export function malformedVariants(key: string, format: KeyFormat): KeyVariant[] 
   const body = key.slice(prefix.length, prefix.length + bodyLength(format));
   const last = key.charAt(key.length - 1);
   const otherLast = BASE62[(BASE62.indexOf(last) + 1) % 62];
-  const foreignPrefix = 'hk_prod_'.length === prefix.length && !format.environmentPrefixes.includes('hk_prod_') ? 'hk_prod_' : `${prefix.slice(0, -2)}x_`;
   return [
-    { label: 'wrong prefix (checksum recomputed)', value: withChecksum(foreignPrefix + body) },
+    { label: 'wrong prefix (checksum recomputed)', value: withChecksum(foreignEnvironmentPrefix(format, prefix) + body) },
     { label: 'one character short', value: key.slice(0, -1) },
     { label: 'one character too many', value: `${key}0` },
     { label: 'bad checksum', value: key.slice(0, -1) + otherLast },
@@ -80,17 +92,17 @@ export function singleFaultKeys(format: KeyFormat): KeyVariant[] {
   const prefix = format.environmentPrefixes[0];
   const body = randomBase62(bodyLength(format));
   const key = withChecksum(prefix + body);
-  const scheme = prefix.slice(0, prefix.indexOf('_') + 1);
+  const scheme = schemeOf(prefix);
   const environment = prefix.slice(scheme.length);
   const foreignScheme = `${scheme.charAt(0) === 'x' ? 'y' : 'x'}${scheme.slice(1)}`;
-  const foreignEnvironment = ['prod_', 'demo_', 'stag_', 'dev__'].find((env) => env.length === environment.length && !format.environmentPrefixes.includes(scheme + env)) ?? `${environment.slice(0, -2)}x_`;
+  const foreignPrefix = foreignEnvironmentPrefix(format, prefix);
   const checksum = key.slice(prefix.length + body.length);
   const otherChecksum = checksum.slice(0, -1) + BASE62[(BASE62.indexOf(checksum.slice(-1)) + 1) % 62];
   return [
-    { label: 'one character too many (the first 44 a well-formed key)', value: `${key}0` },
+    { label: `one character too many (the first ${format.length} a well-formed key)`, value: `${key}0` },
     { label: 'one character short', value: key.slice(0, -1) },
     { label: `another scheme prefix (${foreignScheme}…, checksum recomputed)`, value: withChecksum(foreignScheme + environment + body) },
-    { label: `another environment prefix (${scheme}${foreignEnvironment}, checksum recomputed)`, value: withChecksum(scheme + foreignEnvironment + body) },
+    { label: `another environment prefix (${foreignPrefix}, checksum recomputed)`, value: withChecksum(foreignPrefix + body) },
     { label: 'a character outside the alphabet in the body (checksum recomputed)', value: withChecksum(`${prefix}${body.slice(0, 10)}-${body.slice(11)}`) },
     { label: 'a wrong checksum', value: prefix + body + otherChecksum },
   ];

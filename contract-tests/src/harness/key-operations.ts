@@ -1,5 +1,6 @@
 import type { RuleId } from '../rule-catalogue.ts';
 import { sleep } from './clock.ts';
+import type { IssuedKey } from './key-pool.ts';
 import type { Reply } from './reply.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -7,6 +8,17 @@ import type { Scenario } from './scenario.ts';
  * Small, named calls the lifecycle scenarios are written in. Each goes through the scenario, so
  * every response they get is checked against the spec like any other.
  */
+/**
+ * A new key of the main pool named for `purpose` (with whatever else `body` asks for: scopes, an
+ * expiry), and the worker key that created it, which has `need` requests left for the scenario.
+ */
+export async function freshKey(s: Scenario, purpose: string, body: Record<string, unknown> = {}, need = 2): Promise<{ worker: string; key: IssuedKey }> {
+  const pool = s.session.pool();
+  const worker = await pool.worker(s, need);
+  const key = await pool.create(s, { creator: worker, body: { name: s.session.keyName(purpose), ...body } });
+  return { worker, key };
+}
+
 export function ping(s: Scenario, key: string): Promise<Reply> {
   return s.send({ op: s.session.contract.operation('ping'), auth: { key } });
 }

@@ -63,6 +63,8 @@ export class Contract {
   readonly problems: Map<string, ProblemSpec>;
   readonly plans: PlanSpec[];
   readonly scopes: string[];
+  /** The notification channels (the `Channel` schema's values). */
+  readonly channels: string[];
   readonly credentialForms: CredentialForm[];
   readonly headers: HeaderNames;
   readonly idempotencyKeyHeader?: string;
@@ -76,7 +78,8 @@ export class Contract {
     this.validator = new SchemaValidator(spec);
     this.problems = readProblems(spec);
     this.plans = readPlans(spec);
-    this.scopes = readScopes(spec);
+    this.scopes = enumOf(spec, 'Scope');
+    this.channels = enumOf(spec, 'Channel');
     this.credentialForms = readCredentialForms(spec);
     this.headers = readHeaderNames(spec, this.operations);
     this.idempotencyKeyHeader = this.operations
@@ -160,8 +163,8 @@ function readPlans(spec: SpecDocument): PlanSpec[] {
   });
 }
 
-function readScopes(spec: SpecDocument): string[] {
-  return ((schemas(spec).Scope?.enum ?? []) as string[]).slice();
+function enumOf(spec: SpecDocument, schema: string): string[] {
+  return ((schemas(spec)[schema]?.enum ?? []) as string[]).slice();
 }
 
 function readCredentialForms(spec: SpecDocument): CredentialForm[] {
