@@ -19,7 +19,6 @@ const ROOT_KEY = process.env.HERALD_API_KEY || '';
 const INACTIVE_KEY = process.env.HERALD_INACTIVE_ACCOUNT_API_KEY || '';
 const TEST_CLOCK_URL = process.env.HERALD_TEST_CLOCK_URL || '';
 const MAX_BURST = Number(process.env.HERALD_MAX_BURST || 1000);
-const CREDENTIAL_HEADERS = ['Authorization', 'X-API-Key'];
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 // ---------------------------------------------------------------------------------------------
@@ -87,12 +86,20 @@ function freshenBody(transaction) {
 
 const allScopes = deref(spec.components.schemas.Scope).enum;
 
+// The credential headers, from the security schemes: `Authorization` (with the scheme word the
+// spec names for its apiKey scheme there) and the header that carries the bare key.
+const securitySchemes = Object.values(spec.components.securitySchemes).map(deref);
+const CREDENTIAL_HEADERS = [...new Set(securitySchemes.map((s) => (s.type === 'http' ? 'Authorization' : s.name)))];
+const AUTHORIZATION_SCHEME = securitySchemes.map((s) => s['x-herald-authorization-scheme']).find(Boolean);
+const BARE_KEY_HEADER = securitySchemes.find((s) => s.type === 'apiKey' && s.name.toLowerCase() !== 'authorization').name;
+const IDEMPOTENCY_KEY_HEADER = deref(spec.components.parameters.IdempotencyKey).name;
+
 // ---------------------------------------------------------------------------------------------
 // HTTP, for the setup the transactions need.
 
 async function call(method, pathAndQuery, key, body, extraHeaders = {}) {
   const headers = { Accept: 'application/json', ...extraHeaders };
-  if (key) headers.Authorization = `ApiKey ${key}`;
+  if (key) headers.Authorization = `${AUTHORIZATION_SCHEME} ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(`${BASE_URL}${pathAndQuery}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
@@ -192,7 +199,7 @@ function setCredential(transaction, key, header = 'Authorization') {
   for (const name of Object.keys(transaction.request.headers)) {
     if (CREDENTIAL_HEADERS.some((h) => h.toLowerCase() === name.toLowerCase())) delete transaction.request.headers[name];
   }
-  if (key) transaction.request.headers[header] = header === 'Authorization' ? `ApiKey ${key}` : key;
+  if (key) transaction.request.headers[header] = header === 'Authorization' ? `${AUTHORIZATION_SCHEME} ${key}` : key;
 }
 
 function setPath(transaction, pathTemplate, values) {
@@ -229,7 +236,7 @@ async function prepare(transaction) {
   freshenBody(transaction);
   // Idempotency keys from the spec's example would collide across transactions: one each.
   for (const name of Object.keys(transaction.request.headers)) {
-    if (name.toLowerCase() === 'idempotency-key') transaction.request.headers[name] = randomUUID();
+    if (name.toLowerCase() === IDEMPOTENCY_KEY_HEADER.toLowerCase()) transaction.request.headers[name] = randomUUID();
   }
   setCredential(transaction, state.worker);
   const pathParams = params.filter((p) => p.in === 'path');
@@ -242,7 +249,7 @@ async function prepare(transaction) {
   switch (status) {
     case 400:
       // Two credentials are refused before anything else, on every operation.
-      transaction.request.headers['X-API-Key'] = state.worker;
+      transaction.request.headers[BARE_KEY_HEADER] = state.worker;
       return expectProblem(transaction, info, 'ambiguous_credentials');
     case 401:
       setCredential(transaction, undefined);
@@ -277,10 +284,10 @@ async function prepare(transaction) {
       const other = examples.find((e) => JSON.stringify(e) !== transaction.request.body) || {};
       const idempotencyKey = randomUUID();
       const uri = transaction.request.uri;
-      const first = await call(info.method.toUpperCase(), uri, state.worker, other, { 'Idempotency-Key': idempotencyKey });
+      const first = await call(info.method.toUpperCase(), uri, state.worker, other, { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey });
       if (first.status >= 300) throw new Error(`dredd hooks: the request before the 422 answered ${first.status}`);
       if (first.json && first.json.data && first.json.data.secret && !pathParams.length) state.created.push({ id: first.json.data.id, secret: first.json.data.secret });
-      transaction.request.headers['Idempotency-Key'] = idempotencyKey;
+      transaction.request.headers[IDEMPOTENCY_KEY_HEADER] = idempotencyKey;
       return expectProblem(transaction, info, 'idempotency_key_reused');
     }
     case 429: {
