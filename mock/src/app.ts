@@ -21,7 +21,7 @@ import { validationDetail } from './request-validation.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import { registerSiteRoutes, siteRoutePaths, type ServerStats } from './site-routes.ts';
-import { DEFAULT_SPEC_PATH, loadContract, pathPattern, type Contract, type Operation } from './spec.ts';
+import { DEFAULT_SPEC_PATH, loadContract, pathPattern, responseHeaderName, type Contract, type Operation } from './spec.ts';
 import { InMemoryStore, type Store } from './store.ts';
 
 // Builds the reference server: a fastify app whose API routes, validation, problem documents,
@@ -96,6 +96,7 @@ declare module 'fastify' {
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const specPath = options.specPath ?? DEFAULT_SPEC_PATH;
   const contract = loadContract(specPath);
+  const requestIdHeader = responseHeaderName(contract, 'XRequestId');
   const clock = options.clock ?? new OffsetClock();
   const hasher = createKeyHasher(options.serverSecret);
   const store = options.store ?? new InMemoryStore();
@@ -127,7 +128,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     serverFactory: (handler, fastifyOptions) =>
       createHttpServer(handler, (response, why) => refuseUnroutable(response, why, nextRequestId(), context, httpDate), fastifyOptions),
     frameworkErrors: (_error, request, reply) => {
-      reply.header('x-request-id', request.id).header('date', httpDate());
+      reply.header(requestIdHeader, request.id).header('date', httpDate());
       badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' });
     },
   });
@@ -159,7 +160,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const httpDate = createHttpDate(clock);
   /** Every response carries its request id and a `Date` from the server clock. */
   const stamp = (request: FastifyRequest, reply: FastifyReply, at?: number) => {
-    reply.header('x-request-id', request.id);
+    reply.header(requestIdHeader, request.id);
     reply.header('date', httpDate(at));
   };
   const stampHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -385,7 +386,7 @@ function answerMalformedRequest(
   const status = context.problems.status('validation_failed');
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Request-Id: ${requestId}\r\nDate: ${httpDate()}\r\nConnection: close\r\n\r\n${body}`,
+      `${responseHeaderName(context.contract, 'XRequestId')}: ${requestId}\r\nDate: ${httpDate()}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -399,7 +400,7 @@ function refuseUnroutable(response: ServerResponse, why: RefusedRequest, request
   response.writeHead(context.problems.status('validation_failed'), {
     'content-type': PROBLEM_CONTENT_TYPE,
     'content-length': Buffer.byteLength(body),
-    'x-request-id': requestId,
+    [responseHeaderName(context.contract, 'XRequestId')]: requestId,
     date: httpDate(),
   });
   response.end(body);

@@ -14,7 +14,7 @@ import {
 } from './representations.ts';
 import type { ValidRequest } from './request-validation.ts';
 import type { ServerContext } from './server-context.ts';
-import { scopesInSpecOrder } from './spec.ts';
+import { responseHeaderName, scopesInSpecOrder } from './spec.ts';
 import type { Channel, KeyRecord, SecretSlot } from './store.ts';
 
 // One function per operation of the spec, by operationId. Each runs after authentication,
@@ -147,7 +147,7 @@ const createApiKey: OperationHandler = (input) => {
   return {
     status: 201,
     json: { data: { ...apiKeyJson(key, now), secret } },
-    headers: { location: `${context.contract.basePath}/api-keys/${key.id}` },
+    headers: { [responseHeaderName(context.contract, 'Location')]: `${context.contract.basePath}/api-keys/${key.id}` },
     containsSecret: true,
   };
 };
@@ -185,7 +185,7 @@ const sendNotification: OperationHandler = ({ principal, request, now, context }
       problem: 'quota_exceeded',
       detail: refusal.detail,
       extra: { quota: refusal.quota },
-      headers: { 'retry-after': String(refusal.retryAfterSeconds) },
+      headers: { [responseHeaderName(context.contract, 'RetryAfter')]: String(refusal.retryAfterSeconds) },
       remember: false,
     };
   }

@@ -8,7 +8,7 @@ import { removeRateLimitHeaders } from './rate-limit-headers.ts';
 import { compileRequestValidator, validationDetail, type ValidRequest } from './request-validation.ts';
 import type { SchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
-import type { Operation } from './spec.ts';
+import { responseHeaderName, type Operation } from './spec.ts';
 
 // The fastify handler of one operation, the part of a request after its body is parsed:
 //
@@ -16,7 +16,6 @@ import type { Operation } from './spec.ts';
 //   against the spec → idempotency (replay, refuse a reused key, or wait for a running twin)
 //   → the operation's handler → the response (and the idempotency record)
 
-const IDEMPOTENCY_HEADER = 'idempotency-key';
 const NOTHING_TO_VALIDATE: ValidRequest = Object.freeze({ params: {}, query: {}, headers: {}, body: undefined });
 
 export function createOperationRoute(
@@ -28,7 +27,8 @@ export function createOperationRoute(
   const validate = compileRequestValidator(context.contract, compiler, operation);
   // An operation without parameters or body (ping, getEnvironment, getUsage) has nothing to check.
   const validates = operation.parameters.length > 0 || operation.requestBody !== null;
-  const idempotent = operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER);
+  const idempotencyHeader = operation.idempotencyHeader;
+  const replayedHeader = idempotencyHeader === null ? '' : responseHeaderName(context.contract, 'IdempotentReplayed');
   const { problems, clock } = context;
 
   /** False (and the 401 sent) when the key stopped working after the auth hook admitted it. */
@@ -60,7 +60,7 @@ export function createOperationRoute(
   function send(reply: FastifyReply, response: StoredResponse, replayed: boolean): void {
     reply.code(response.status);
     for (const name in response.headers) reply.header(name, response.headers[name]);
-    if (replayed) reply.header('idempotent-replayed', 'true');
+    if (replayed) reply.header(replayedHeader, 'true');
     if (response.status === 204) {
       reply.send();
       return;
@@ -140,7 +140,7 @@ export function createOperationRoute(
     }
     const run = (at: number) => handler({ principal, request: valid, now: at, context });
 
-    const idempotencyKey = idempotent ? (valid.headers[IDEMPOTENCY_HEADER] as string | undefined) : undefined;
+    const idempotencyKey = idempotencyHeader === null ? undefined : (valid.headers[idempotencyHeader] as string | undefined);
     if (idempotencyKey !== undefined) return runIdempotent(request, reply, principal, idempotencyKey, run);
     send(reply, serialize(run(now), request.id), false);
   };

@@ -1,6 +1,6 @@
 import { PROBLEM_CONTENT_TYPE } from './problems.ts';
 import { createSchemaCompiler, type SchemaCompiler } from './schema-compiler.ts';
-import { loadContract, pathPattern, type Contract, type Operation, type SpecNode } from './spec.ts';
+import { loadContract, pathPattern, responseHeaderName, type Contract, type Operation, type SpecNode } from './spec.ts';
 
 // Checks a response against the bundled spec the way a strict contract tester would: the status
 // is documented for the operation, the content type is one of the documented ones, every
@@ -129,7 +129,7 @@ function checkOutsideOperation(
     const allow = (response.header('allow') ?? '').split(',').map((m) => m.trim()).filter(Boolean).sort();
     if (allow.join() !== [...allowedMethods].sort().join()) out.push(`${where}: Allow is ${JSON.stringify(allow)}, expected ${allowedMethods}`);
   }
-  const requestId = response.header('x-request-id');
+  const requestId = response.header(responseHeaderName(contract, 'XRequestId'));
   const idSchema = contract.resolve(contract.document.components?.headers?.XRequestId)?.schema;
   if (!requestId) out.push(`${where}: X-Request-Id is missing`);
   else if (idSchema && !compiler.compile(idSchema)(requestId)) out.push(`${where}: X-Request-Id ${requestId} does not match its schema`);

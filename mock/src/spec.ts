@@ -4,7 +4,7 @@ import type { CredentialForm } from './credentials.ts';
 
 // The bundled spec, read once at start-up, and everything the server derives from it: routes,
 // parameters and body schemas, the scopes each operation needs per credential form, the problem
-// catalogue (type/title/status per code) and the plan limits. Nothing here restates the contract:
+// catalogue (type/title/status per code), the plan limits and the names of headers. Nothing here restates the contract:
 // change the spec and the server follows.
 
 /** A JSON value from the spec document; navigated loosely and checked where it matters. */
@@ -46,6 +46,8 @@ export interface Operation {
   readonly servedPath: string;
   readonly parameters: readonly Parameter[];
   readonly requestBody: { readonly required: boolean; readonly schema: SpecNode } | null;
+  /** The lower-case name of the operation's `IdempotencyKey` header parameter; null when it takes none. */
+  readonly idempotencyHeader: string | null;
   /**
    * For each credential form the operation accepts, the alternative scope sets of its security
    * requirement (any one set suffices). A form missing from the map is not accepted; `null` means
@@ -64,6 +66,8 @@ export interface Contract {
   readonly plans: ReadonlyMap<string, PlanLimits>;
   /** Every scope, in the spec's order. */
   readonly scopes: readonly string[];
+  /** Each header component (`XRequestId`, `Location`, …) → the lower-case name responses send it under. */
+  readonly headerNames: ReadonlyMap<string, string>;
   /** Bodies larger than this are refused with 413 (`x-herald-max-body-bytes` on PayloadTooLarge). */
   readonly maxBodyBytes: number;
   resolve(node: SpecNode): SpecNode;
@@ -88,6 +92,9 @@ export function deriveContract(document: SpecNode): Contract {
         (operation.parameters ?? []).map(resolve),
       );
       const body = operation.requestBody ? resolve(operation.requestBody) : null;
+      const idempotencyKey = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].find(
+        (p: SpecNode) => p.$ref === IDEMPOTENCY_KEY_PARAMETER,
+      );
       operations.push({
         operationId: operation.operationId,
         method: method.toUpperCase(),
@@ -97,6 +104,7 @@ export function deriveContract(document: SpecNode): Contract {
         requestBody: body
           ? { required: body.required === true, schema: body.content?.['application/json']?.schema ?? {} }
           : null,
+        idempotencyHeader: idempotencyKey ? String(resolve(idempotencyKey).name).toLowerCase() : null,
         scopesByForm: scopesByForm(operation.security ?? document.security ?? [], schemes),
         responses: operation.responses,
       });
@@ -110,8 +118,37 @@ export function deriveContract(document: SpecNode): Contract {
     maxBodyBytes: deriveMaxBodyBytes(document),
     plans: derivePlans(document, resolve),
     scopes: [...(resolve(document.components?.schemas?.Scope)?.enum ?? [])],
+    headerNames: deriveHeaderNames(document, resolve),
     resolve,
   };
+}
+
+const IDEMPOTENCY_KEY_PARAMETER = '#/components/parameters/IdempotencyKey';
+const HEADER_COMPONENT = '#/components/headers/';
+
+/** The name under which the responses of the spec send each header component. */
+function deriveHeaderNames(document: SpecNode, resolve: (n: SpecNode) => SpecNode): Map<string, string> {
+  const names = new Map<string, string>();
+  const responses: SpecNode[] = Object.values(document.components?.responses ?? {});
+  for (const rawPathItem of Object.values<SpecNode>(document.paths ?? {})) {
+    const pathItem = resolve(rawPathItem);
+    for (const method of HTTP_METHODS) responses.push(...Object.values(pathItem[method]?.responses ?? {}));
+  }
+  for (const response of responses) {
+    for (const [name, header] of Object.entries<SpecNode>(resolve(response).headers ?? {})) {
+      if (typeof header.$ref === 'string' && header.$ref.startsWith(HEADER_COMPONENT)) {
+        names.set(header.$ref.slice(HEADER_COMPONENT.length), name.toLowerCase());
+      }
+    }
+  }
+  return names;
+}
+
+/** The (lower-case) name a header component is sent under; throws when no response of the spec sends it. */
+export function responseHeaderName(contract: Contract, component: string): string {
+  const name = contract.headerNames.get(component);
+  if (name === undefined) throw new Error(`no response of the spec sends the header component ${component}`);
+  return name;
 }
 
 function deriveMaxBodyBytes(document: SpecNode): number {
