@@ -6,6 +6,7 @@ import { DEFAULT_SPEC_PATH } from '../../src/spec.ts';
 import { validator } from '../support/http.ts';
 import { sendAlone, type RawResponse } from '../support/raw-http.ts';
 import { useServer, withServer } from '../support/server.ts';
+import { REQUEST_ID } from '../support/spec-values.ts';
 
 const ctx = useServer({ manualClock: true });
 const full = () => ctx.server.keys.HERALD_API_KEY;
@@ -110,7 +111,7 @@ describe('malformed HTTP', () => {
     for (const res of [oversized, garbage]) {
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toBe('application/problem+json');
-      expect(res.headers['x-request-id']).toMatch(/^req_[0-9A-Za-z]{24}$/);
+      expect(res.headers['x-request-id']).toMatch(REQUEST_ID);
       const problem = JSON.parse(res.body);
       expect(problem.code).toBe('validation_failed');
       expect(validator.violations({ method: 'GET', url: '/v1/ping', status: 400, header: (n) => res.headers[n.toLowerCase()], body: res.body })).toEqual([]);

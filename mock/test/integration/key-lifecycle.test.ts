@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTimestamp } from '../../src/clock.ts';
 import { isWellFormedKey } from '../../src/key-format.ts';
 import { useServer } from '../support/server.ts';
+import { publicPrefix, secretPart } from '../support/spec-values.ts';
 
 const ctx = useServer({ manualClock: true });
 const full = () => ctx.server.keys.HERALD_API_KEY;
@@ -19,7 +20,7 @@ describe('create', () => {
     const created = res.json.data;
     expect(isWellFormedKey(created.secret)).toBe(true);
     expect(created.secret.startsWith('hk_test_')).toBe(true);
-    expect(created).toMatchObject({ name: 'Billing', scopes: ['keys:read', 'usage:read'], status: 'active', prefix: created.secret.slice(0, 16) });
+    expect(created).toMatchObject({ name: 'Billing', scopes: ['keys:read', 'usage:read'], status: 'active', prefix: publicPrefix(created.secret) });
     expect(res.header('location')).toBe(`/v1/api-keys/${created.id}`);
 
     const ping = await ctx.call('GET', '/ping', { key: created.secret });
@@ -28,11 +29,11 @@ describe('create', () => {
 
     const got = await ctx.call('GET', res.header('location')!, { key: full() });
     expect(got.status).toBe(200);
-    expect(got.text).not.toContain(created.secret.slice(16));
+    expect(got.text).not.toContain(secretPart(created.secret));
     expect(got.json.data).not.toHaveProperty('secret');
     expect(got.json.data.last_used_at).not.toBeNull();
     const list = await ctx.call('GET', '/api-keys?limit=100', { key: full() });
-    expect(list.text).not.toContain(created.secret.slice(16));
+    expect(list.text).not.toContain(secretPart(created.secret));
   });
 
   it('issues hk_live_ keys in a production environment', async () => {

@@ -4,6 +4,7 @@ import { createSchemaCompiler } from '../../src/schema-compiler.ts';
 import { siteRoutePaths } from '../../src/site-routes.ts';
 import { loadContract, pathPattern } from '../../src/spec.ts';
 import type { RawOutcome, RawResponse } from './raw-http.ts';
+import { secretPart } from './spec-values.ts';
 
 // What a hostile request may get back, judged from the answer alone: a documented 4xx problem
 // document or a documented success (the server's own spec validator decides, with the request
@@ -48,9 +49,9 @@ export function judgeAnswer(request: Judged, outcome: RawOutcome | undefined): s
   const everything = `${Object.entries(response.headers).map(([n, v]) => `${n}: ${v}`).join('\n')}\n${response.body}`;
   if (INTERNALS.test(response.body)) out.push(`the body shows internals: ${response.body.slice(0, 200)}`);
   for (const secret of request.secrets) {
-    // The display prefix (16 characters) is public; nothing after it may appear. (Shorter
-    // strings are too short to tell an echo from chance.)
-    if (secret.length >= 24 && everything.includes(secret.slice(16))) out.push('the answer contains a secret or the key that was presented');
+    // The public prefix may appear; nothing after it may. (Fewer than 8 characters after it
+    // are too few to tell an echo from chance.)
+    if (secretPart(secret).length >= 8 && everything.includes(secretPart(secret))) out.push('the answer contains a secret or the key that was presented');
   }
   if (!response.headers['x-request-id']) out.push('no X-Request-Id');
   out.push(...contractViolations(request.method, request.target, response));
