@@ -1,16 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readEnvFile } from '../../../contract-tests/src/runner/env-file.ts';
+import { loadContract } from '../../src/spec.ts';
 import { credentialHeaders, expectConforms, rawCall } from '../support/http.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function parseEnv(text: string): Record<string, string> {
-  return Object.fromEntries(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-}
 
 /** `npm start`'s command on a free port, writing its env file; resolves once it says it is ready. */
 async function startCli(flags: string[]) {
@@ -36,12 +34,13 @@ async function startCli(flags: string[]) {
 
 describe('npm start (mock/start.ts)', () => {
   it('starts on a free port, writes the env file, prints keys, serves the API and stops cleanly on SIGTERM', async () => {
-    const cli = await startCli(['--rate-limit-scale', '2']);
+    const scale = 2;
+    const cli = await startCli(['--rate-limit-scale', String(scale)]);
     const { envFile } = cli;
     try {
       expect(existsSync(envFile)).toBe(true);
       expect(statSync(envFile).mode & 0o777).toBe(0o600);
-      const env = parseEnv(readFileSync(envFile, 'utf8'));
+      const env = readEnvFile(envFile);
       expect(Object.keys(env).sort()).toEqual(
         [
           'HERALD_BASE_URL',
@@ -62,7 +61,7 @@ describe('npm start (mock/start.ts)', () => {
       const res = await rawCall(origin, 'GET', '/v1/ping', credentialHeaders(env.HERALD_API_KEY, 'bearer'));
       expectConforms('GET', '/v1/ping', res);
       expect(res.status).toBe(200);
-      expect(res.header('ratelimit-policy')).toBe('"default";q=400;w=60');
+      expect(res.header('ratelimit-policy')).toBe(`"default";q=${loadContract().plans.get('startup')!.requestsPerMinute * scale};w=60`);
       const clock = await rawCall(origin, 'GET', new URL(env.HERALD_TEST_CLOCK_URL).pathname, {});
       expect(clock.status).toBe(200);
       const stats = await rawCall(origin, 'GET', new URL(env.HERALD_STATS_URL).pathname, {});
@@ -79,7 +78,7 @@ describe('npm start (mock/start.ts)', () => {
     const cli = await startCli(['--no-test-clock', '--no-stats', '--log-level', 'warn']);
     const { envFile } = cli;
     try {
-      const env = parseEnv(readFileSync(envFile, 'utf8'));
+      const env = readEnvFile(envFile);
       expect(env.HERALD_TEST_CLOCK_URL).toBeUndefined();
       expect(env.HERALD_STATS_URL).toBeUndefined();
       expect(cli.output).toMatch(/Test clock\s+disabled/);
