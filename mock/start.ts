@@ -91,11 +91,11 @@ const boundPort = (app.server.address() as AddressInfo).port;
 const wildcard = host === '0.0.0.0' || host === '::';
 const visibleHost = wildcard || host === 'localhost' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 const origin = `http://${visibleHost}:${boundPort}`;
-const baseUrl = origin + app.herald.contract.basePath;
+const env = envVariables(app.herald, origin);
+const baseUrl = env.HERALD_BASE_URL;
 app.herald.setPublicBaseUrl(baseUrl);
-const testClockUrl = app.herald.testClockEnabled ? origin + TEST_CLOCK_PATH : null;
-const statsUrl = app.herald.statsRouteEnabled ? origin + STATS_PATH : null;
-const env = envVariables(baseUrl, app.herald.seededKeys, { testClockUrl, statsUrl });
+const testClockUrl = env.HERALD_TEST_CLOCK_URL;
+const statsUrl = env.HERALD_STATS_URL;
 
 if (flags['env-out']) {
   const text = Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join('');

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type ServerOptions } from './app.ts';
+import { buildServer, type HeraldHandle, type ServerOptions } from './app.ts';
 import { ManualClock, OffsetClock, type AdjustableClock } from './clock.ts';
 import type { SeededKey } from './fixture.ts';
 import type { LogLevel } from './logging.ts';
@@ -13,13 +13,7 @@ import type { Store } from './store.ts';
 // build on it.
 
 /** The demo keys by role: the same names as the variables `npm start -- --env-out` writes. */
-export interface DemoKeys {
-  HERALD_API_KEY: string;
-  HERALD_OTHER_ENV_API_KEY: string;
-  HERALD_READ_ONLY_API_KEY: string;
-  HERALD_INACTIVE_ACCOUNT_API_KEY: string;
-  HERALD_NEAR_QUOTA_API_KEY: string;
-}
+export type DemoKeys = Record<(typeof DEMO_KEY_NAMES)[number], string>;
 
 export interface StartOptions {
   /**
@@ -80,13 +74,10 @@ export async function startReferenceServer(options: StartOptions = {}): Promise<
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  const baseUrl = origin + app.herald.contract.basePath;
+  const env = envVariables(app.herald, origin);
+  const baseUrl = env.HERALD_BASE_URL;
   app.herald.setPublicBaseUrl(baseUrl);
-  const env = envVariables(baseUrl, app.herald.seededKeys, {
-    testClockUrl: app.herald.testClockEnabled ? origin + TEST_CLOCK_PATH : null,
-    statsUrl: app.herald.statsRouteEnabled ? origin + STATS_PATH : null,
-  });
-  const keys = Object.fromEntries(DEMO_KEY_NAMES.map((name) => [name, env[name]])) as unknown as DemoKeys;
+  const keys = Object.fromEntries(DEMO_KEY_NAMES.map((name) => [name, env[name]])) as DemoKeys;
   return {
     baseUrl,
     origin,
@@ -111,16 +102,15 @@ export const DEMO_KEY_NAMES = [
   'HERALD_NEAR_QUOTA_API_KEY',
 ] as const;
 
-/** The variables the conformance suite reads (`--env-out`), in a stable order. */
-export function envVariables(
-  baseUrl: string,
-  seededKeys: readonly SeededKey[],
-  mockOnly: { testClockUrl: string | null; statsUrl: string | null },
-): Record<string, string> {
-  const env: Record<string, string> = { HERALD_BASE_URL: baseUrl };
-  for (const key of seededKeys) if (key.envVar) env[key.envVar] = key.secret;
-  if (mockOnly.testClockUrl) env.HERALD_TEST_CLOCK_URL = mockOnly.testClockUrl;
-  if (mockOnly.statsUrl) env.HERALD_STATS_URL = mockOnly.statsUrl;
+/**
+ * The variables the conformance suite reads (`--env-out`), in a stable order, for a server reached
+ * at `origin`: the base URL, the seeded keys, and the mock-only routes the server serves.
+ */
+export function envVariables(herald: HeraldHandle, origin: string): Record<string, string> {
+  const env: Record<string, string> = { HERALD_BASE_URL: origin + herald.contract.basePath };
+  for (const key of herald.seededKeys) if (key.envVar) env[key.envVar] = key.secret;
+  if (herald.testClockEnabled) env.HERALD_TEST_CLOCK_URL = origin + TEST_CLOCK_PATH;
+  if (herald.statsRouteEnabled) env.HERALD_STATS_URL = origin + STATS_PATH;
   return env;
 }
 
