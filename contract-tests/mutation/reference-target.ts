@@ -1,6 +1,7 @@
 import { afterAll, beforeEach } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../../mock/src/testing.ts';
 import { presetSessionConfig } from '../src/harness/session.ts';
+import { resolveConfig } from '../src/runner/config.ts';
 
 // Setup file of the mutation run (`npm run mutation`): starts the reference server inside the
 // vitest worker that runs the rules, and points the suite's session at it. Stryker's vitest
@@ -23,22 +24,10 @@ try {
   startFailure = error;
 }
 
-presetSessionConfig({
-  baseUrl: server?.baseUrl ?? 'http://127.0.0.1:9/v1',
-  apiKey: server?.keys.HERALD_API_KEY ?? 'none',
-  otherEnvApiKey: server?.keys.HERALD_OTHER_ENV_API_KEY,
-  readOnlyApiKey: server?.keys.HERALD_READ_ONLY_API_KEY,
-  inactiveAccountApiKey: server?.keys.HERALD_INACTIVE_ACCOUNT_API_KEY,
-  nearQuotaApiKey: server?.keys.HERALD_NEAR_QUOTA_API_KEY,
-  testClockUrl: server?.testClockUrl,
-  statsUrl: server?.statsUrl,
-  profile: 'full',
-  maxBurst: 1000,
-  timeoutMs: 10_000,
-  skip: [],
-  verbose: false,
-  runId: 'mutation',
-});
+// The configuration the suite's command would resolve from the server's `--env-out` variables
+// (with its defaults); a server that did not start gets a target nothing answers at.
+const env = server?.env ?? { HERALD_BASE_URL: 'http://127.0.0.1:9/v1', HERALD_API_KEY: 'none' };
+presetSessionConfig({ ...resolveConfig([], env).config!, runId: 'mutation' });
 
 beforeEach(() => {
   if (startFailure !== undefined) throw new Error(`the reference server did not start: ${(startFailure as Error).message ?? startFailure}`);

@@ -53,6 +53,11 @@ export function runProcess(command: string, args: string[], env: Record<string, 
   });
 }
 
+/** Writes `env` as a `NAME=value` file, as `npm start -- --env-out FILE` does. */
+export function writeEnvFile(path: string, env: Record<string, string>): void {
+  writeFileSync(path, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+}
+
 /**
  * `herald-contract` with these arguments; `env` is written to an --env-file (as `npm start --
  * --env-out` would) unless `asEnvironment` is set, and the JSON result is read back.
@@ -61,7 +66,7 @@ export async function runContract(args: string[], env: Record<string, string>, o
   const dir = mkdtempSync(join(tmpdir(), 'herald-contract-'));
   const resultFile = join(dir, 'result.json');
   const envFile = join(dir, 'target.env');
-  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeEnvFile(envFile, env);
   // `{dir}` in an argument stands for the run's temporary directory (for report paths).
   const fullArgs = [BIN, ...(options.asEnvironment ? [] : ['--env-file', envFile]), '--json', resultFile, ...args.map((a) => a.replaceAll('{dir}', dir))];
   const run = await runProcess(process.execPath, fullArgs, options.asEnvironment ? env : {});

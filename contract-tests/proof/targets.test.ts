@@ -10,7 +10,7 @@ import { ruleIds } from '../src/rule-catalogue.ts';
 import { Contract } from '../src/spec/contract.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { FAULTS } from './faults.ts';
-import { failedRules, freePort, REPO_ROOT, runContract, runDredd } from './run-process.ts';
+import { failedRules, freePort, REPO_ROOT, runContract, runDredd, writeEnvFile } from './run-process.ts';
 
 /**
  * The suite and dredd against healthy targets: the full profile passes against the reference
@@ -135,7 +135,7 @@ describe('against the reference server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-dredd-'));
     const envFile = join(dir, 'target.env');
     const summaryFile = join(dir, 'dredd.json');
-    writeFileSync(envFile, Object.entries(server.env).map(([k, v]) => `${k}=${v}`).join('\n'));
+    writeEnvFile(envFile, server.env);
     const run = await runDredd(['--env-file', envFile, '--json', summaryFile], {});
     expect(run.code, run.stdout.slice(-4000)).toBe(0);
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
