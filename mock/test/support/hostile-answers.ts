@@ -21,7 +21,7 @@ const sitePaths = [...siteRoutePaths({ testClock: true, stats: true }).keys()].m
 const INTERNALS = /\n\s+at\s|\bat\s+[\w.<>]+\s+\(|(?:\/work\/|\/home\/|\/usr\/|node:internal|node_modules|file:\/\/)|\.[cm]?[jt]s:\d+/;
 
 /** The target as the router sees it: `routedPath` (app.ts) plus the query, if any. */
-export function routedTarget(target: string): string {
+function routedTarget(target: string): string {
   const query = /\?[^#]*/.exec(target.replace(/^https?:\/\/[^/?#]*/i, ''))?.[0] ?? '';
   return routedPath(target) + query;
 }

@@ -10,8 +10,8 @@ import { secretPart, WHOLE_KEY } from './spec-values.ts';
  * and every secret a response showed: zero hits allowed.
  */
 export function useServer(options: StartOptions = {}) {
-  const handle = {} as { server: ReferenceServer; call: ReturnType<typeof client>; issued: Set<string> };
-  handle.issued = new Set();
+  const handle = {} as { server: ReferenceServer; call: ReturnType<typeof client> };
+  const issued = new Set<string>();
   beforeAll(async () => {
     const onSecretIssued = options.server?.onSecretIssued;
     handle.server = await startReferenceServer({
@@ -19,7 +19,7 @@ export function useServer(options: StartOptions = {}) {
       server: {
         ...options.server,
         onSecretIssued: (secret) => {
-          handle.issued.add(secret);
+          issued.add(secret);
           onSecretIssued?.(secret);
         },
       },
@@ -28,13 +28,13 @@ export function useServer(options: StartOptions = {}) {
   });
   afterAll(async () => {
     if (!handle.server) return;
-    expectNoSecrets(handle.server, handle.issued);
+    expectNoSecrets(handle.server, issued);
     await handle.server.close();
   });
   return handle;
 }
 
-export function expectNoSecrets(server: ReferenceServer, issued: Iterable<string> = []): void {
+function expectNoSecrets(server: ReferenceServer, issued: Iterable<string> = []): void {
   const secrets = new Set([...issued, ...secretsSeen, ...Object.values(server.keys)]);
   const log = server.logs.join('');
   const state = JSON.stringify(server.app.herald.dumpState());
