@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readEnvFile } from '../../../contract-tests/src/runner/env-file.ts';
 import { loadContract } from '../../src/spec.ts';
 import { credentialHeaders, expectConforms, rawCall } from '../support/http.ts';
+import { WINDOW_SECONDS } from '../support/spec-values.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -61,7 +62,7 @@ describe('npm start (mock/start.ts)', () => {
       const res = await rawCall(origin, 'GET', '/v1/ping', credentialHeaders(env.HERALD_API_KEY, 'bearer'));
       expectConforms('GET', '/v1/ping', res);
       expect(res.status).toBe(200);
-      expect(res.header('ratelimit-policy')).toBe(`"default";q=${loadContract().plans.get('startup')!.requestsPerMinute * scale};w=60`);
+      expect(res.header('ratelimit-policy')).toBe(`"default";q=${loadContract().plans.get('startup')!.requestsPerMinute * scale};w=${WINDOW_SECONDS}`);
       const clock = await rawCall(origin, 'GET', new URL(env.HERALD_TEST_CLOCK_URL).pathname, {});
       expect(clock.status).toBe(200);
       const stats = await rawCall(origin, 'GET', new URL(env.HERALD_STATS_URL).pathname, {});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTimestamp } from '../../src/clock.ts';
 import { isWellFormedKey } from '../../src/key-format.ts';
 import { useServer } from '../support/server.ts';
-import { publicPrefix, secretPart } from '../support/spec-values.ts';
+import { publicPrefix, secretPart, WINDOW_SECONDS } from '../support/spec-values.ts';
 
 const ctx = useServer({ manualClock: true });
 const full = () => ctx.server.keys.HERALD_API_KEY;
@@ -78,7 +78,7 @@ describe('create', () => {
     const res = await ctx.call('POST', '/api-keys', { key: ctx.server.keys.HERALD_READ_ONLY_API_KEY, json: {} });
     expect(res.status).toBe(403);
     expect(res.json).toMatchObject({ code: 'insufficient_permissions', missing_scopes: ['keys:write'] });
-    expect(res.header('ratelimit-policy')).toMatch(/^"default";q=\d+;w=60$/);
+    expect(res.header('ratelimit-policy')).toMatch(new RegExp(`^"default";q=\\d+;w=${WINDOW_SECONDS}$`));
   });
 });
 

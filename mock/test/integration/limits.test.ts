@@ -3,6 +3,7 @@ import { formatTimestamp } from '../../src/clock.ts';
 import { generateKey } from '../../src/key-format.ts';
 import { loadContract } from '../../src/spec.ts';
 import { useServer } from '../support/server.ts';
+import { WINDOW_SECONDS } from '../support/spec-values.ts';
 
 const contract = loadContract();
 const plan = (name: string) => contract.plans.get(name)!;
@@ -18,22 +19,23 @@ describe('per-key rate limit', () => {
     for (let i = 1; i <= limit; i++) {
       const res = await ctx.call('GET', '/ping', { key });
       expect(res.status).toBe(200);
-      expect(res.header('ratelimit-policy')).toBe(`"default";q=${limit};w=60`);
-      expect(res.header('ratelimit')).toBe(`"default";r=${limit - i};t=60`);
+      expect(res.header('ratelimit-policy')).toBe(`"default";q=${limit};w=${WINDOW_SECONDS}`);
+      expect(res.header('ratelimit')).toBe(`"default";r=${limit - i};t=${WINDOW_SECONDS}`);
       expect(res.header('x-ratelimit-limit')).toBe(String(limit));
       expect(res.header('x-ratelimit-remaining')).toBe(String(limit - i));
       const date = Date.parse(res.header('date')!) / 1000;
-      expect(Number(res.header('x-ratelimit-reset'))).toBe(date + 60);
+      expect(Number(res.header('x-ratelimit-reset'))).toBe(date + WINDOW_SECONDS);
     }
+    const left = WINDOW_SECONDS - 20;
     ctx.server.clock.advance(20_000);
     const refused = await ctx.call('GET', '/ping', { key });
     expect(refused.status).toBe(429);
     expect(refused.json.code).toBe('rate_limit_exceeded');
-    expect(refused.header('retry-after')).toBe('40');
-    expect(refused.header('ratelimit')).toBe(`"default";r=0;t=40`);
+    expect(refused.header('retry-after')).toBe(String(left));
+    expect(refused.header('ratelimit')).toBe(`"default";r=0;t=${left}`);
     // Refused requests count toward nothing: when the window ends the key has its whole limit.
     for (let i = 0; i < 5; i++) expect((await ctx.call('GET', '/ping', { key })).status).toBe(429);
-    ctx.server.clock.advance(40_000);
+    ctx.server.clock.advance(left * 1000);
     const fresh = await ctx.call('GET', '/ping', { key });
     expect(fresh.status).toBe(200);
     expect(fresh.header('x-ratelimit-remaining')).toBe(String(limit - 1));
@@ -47,7 +49,7 @@ describe('per-key rate limit', () => {
   });
 
   it('shares the window between a key’s current and previous secret', async () => {
-    ctx.server.clock.advance(60_000);
+    ctx.server.clock.advance(WINDOW_SECONDS * 1000);
     const created = await ctx.call('POST', '/api-keys', { key: ctx.server.keys.HERALD_OTHER_ENV_API_KEY, json: { name: 'shared window' } });
     const regen = await ctx.call('POST', `/api-keys/${created.json.data.id}/regenerate`, {
       key: ctx.server.keys.HERALD_OTHER_ENV_API_KEY,
@@ -61,7 +63,7 @@ describe('per-key rate limit', () => {
   });
 
   it('reports the same figures in getUsage', async () => {
-    ctx.server.clock.advance(60_000);
+    ctx.server.clock.advance(WINDOW_SECONDS * 1000);
     const key = ctx.server.keys.HERALD_API_KEY;
     await ctx.call('GET', '/ping', { key });
     const res = await ctx.call('GET', '/usage', { key });
@@ -69,7 +71,7 @@ describe('per-key rate limit', () => {
     expect(rate).toEqual({
       limit: scaled('startup'),
       remaining: scaled('startup') - 2,
-      window_seconds: 60,
+      window_seconds: WINDOW_SECONDS,
       resets_at: formatTimestamp(Number(res.header('x-ratelimit-reset')) * 1000),
     });
     // The plan shows the spec's own figures, unscaled.
@@ -91,14 +93,15 @@ describe('failed-auth throttle', () => {
       const res = await ctx.call('GET', '/ping', { key: generateKey('test') });
       expect(res.status).toBe(401);
     }
+    const left = WINDOW_SECONDS - 15;
     ctx.server.clock.advance(15_000);
     for (const key of [ctx.server.keys.HERALD_API_KEY, generateKey('test'), 'garbage']) {
       const res = await ctx.call('GET', '/ping', { key });
       expect(res.status).toBe(429);
       expect(res.json.code).toBe('authentication_throttled');
-      expect(res.header('retry-after')).toBe('45');
-      expect(res.header('ratelimit-policy')).toBe(`"failed-auth";q=${LIMIT};w=60`);
-      expect(res.header('ratelimit')).toBe('"failed-auth";r=0;t=45');
+      expect(res.header('retry-after')).toBe(String(left));
+      expect(res.header('ratelimit-policy')).toBe(`"failed-auth";q=${LIMIT};w=${WINDOW_SECONDS}`);
+      expect(res.header('ratelimit')).toBe(`"failed-auth";r=0;t=${left}`);
       expect(res.header('x-ratelimit-remaining')).toBe('0');
     }
     // A request without a credential is not "carrying a credential": it still learns it needs one.
@@ -106,12 +109,12 @@ describe('failed-auth throttle', () => {
     // Another address is not affected.
     const elsewhere = await ctx.call('GET', '/ping', { key: ctx.server.keys.HERALD_API_KEY, localAddress: '127.0.0.2' });
     expect(elsewhere.status).toBe(200);
-    ctx.server.clock.advance(45_000);
+    ctx.server.clock.advance(left * 1000);
     expect((await ctx.call('GET', '/ping', { key: ctx.server.keys.HERALD_API_KEY })).status).toBe(200);
   });
 
   it('does not count missing keys or successes', async () => {
-    ctx.server.clock.advance(60_000);
+    ctx.server.clock.advance(WINDOW_SECONDS * 1000);
     for (let i = 0; i < LIMIT * 3; i++) {
       await ctx.call('GET', '/ping');
       await ctx.call('GET', '/ping', { key: ctx.server.keys.HERALD_READ_ONLY_API_KEY });
@@ -121,7 +124,7 @@ describe('failed-auth throttle', () => {
   });
 
   it('counts expired and revoked keys as failures', async () => {
-    ctx.server.clock.advance(60_000);
+    ctx.server.clock.advance(WINDOW_SECONDS * 1000);
     const created = await ctx.call('POST', '/api-keys', { key: ctx.server.keys.HERALD_API_KEY, json: { name: 'soon revoked' }, localAddress: '127.0.0.3' });
     await ctx.call('DELETE', `/api-keys/${created.json.data.id}`, { key: ctx.server.keys.HERALD_API_KEY, localAddress: '127.0.0.3' });
     for (let i = 0; i < LIMIT; i++) {

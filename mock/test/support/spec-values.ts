@@ -20,6 +20,9 @@ export const WHOLE_KEY = new RegExp(String(schemas.SecretKey.pattern).replace(/^
 /** An X-Request-Id: the spec's RequestId pattern. */
 export const REQUEST_ID = new RegExp(schemas.RequestId.pattern);
 
+/** The length of every rate-limit window, per key and per address: RateLimitStatus.window_seconds. */
+export const WINDOW_SECONDS: number = schemas.RateLimitStatus.properties.window_seconds.const;
+
 /** The challenge of a 401 when no key was presented: the spec's WWW-Authenticate example. */
 export const NO_KEY_CHALLENGE: string = document.components.headers.WWWAuthenticate.example;
 
