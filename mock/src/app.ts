@@ -351,7 +351,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
 }
 
 function badRequest(reply: FastifyReply, context: ServerContext, issue: ValidationIssue) {
-  context.problems.send(reply, 'validation_failed', validationDetail([issue]), { errors: [issue] });
+  context.problems.send(reply, 'validation_failed', validationDetail([issue], context.contract.validationIssueLimits), { errors: [issue] });
 }
 
 /**

@@ -133,7 +133,7 @@ export function createOperationRoute(
     if (validates) {
       const validation = validate({ params: request.params, query: request.query, headers: request.headers, body: request.body });
       if (!validation.ok) {
-        problems.send(reply, 'validation_failed', validationDetail(validation.issues), { errors: validation.issues });
+        problems.send(reply, 'validation_failed', validationDetail(validation.issues, context.contract.validationIssueLimits), { errors: validation.issues });
         return;
       }
       valid = validation.value;

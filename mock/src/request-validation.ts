@@ -1,6 +1,6 @@
 import type { ValidationIssue } from './problems.ts';
 import type { ErrorObject, SchemaCompiler, ValidateFunction } from './schema-compiler.ts';
-import type { Contract, Operation, Parameter, SpecNode } from './spec.ts';
+import type { Contract, Operation, Parameter, SpecNode, ValidationIssueLimits } from './spec.ts';
 
 // Request validation of one operation, compiled once from the operation's parameters and request
 // body in the bundled spec. Parameter values arrive as strings and are converted to the type
@@ -22,9 +22,6 @@ export interface RequestInput {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }
-
-export const MAX_ISSUES = 50;
-const MAX_TEXT = 300;
 
 type Location = 'path' | 'query' | 'header';
 
@@ -48,6 +45,7 @@ export function compileRequestValidator(
     .filter((group): group is ParameterGroup => group !== null);
   const body = operation.requestBody;
   const validateBody = body ? compiler.compile(body.schema) : null;
+  const limits = contract.validationIssueLimits;
 
   return (input) => {
     const issues: ValidationIssue[] = [];
@@ -82,7 +80,7 @@ export function compileRequestValidator(
       bodyValue = undefined; // an operation without a body ignores one
     }
 
-    if (issues.length > 0) return { ok: false, issues: issues.slice(0, MAX_ISSUES) };
+    if (issues.length > 0) return { ok: false, issues: bounded(issues, limits) };
     return { ok: true, value: { params: values.path, query: values.query, headers: values.header, body: bodyValue } };
   };
 }
@@ -130,7 +128,7 @@ function parameterName(group: ParameterGroup, error: ErrorObject): string {
     error.keyword === 'required'
       ? String(error.params.missingProperty)
       : decodePointerToken(error.instancePath.split('/')[1] ?? '');
-  return truncate(group.specNames.get(name) ?? name);
+  return group.specNames.get(name) ?? name;
 }
 
 function bodyPointer(error: ErrorObject): string {
@@ -138,7 +136,7 @@ function bodyPointer(error: ErrorObject): string {
   const child =
     error.keyword === 'required' ? params.missingProperty : error.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
   const pointer = child === undefined ? error.instancePath : `${error.instancePath}/${encodePointerToken(String(child))}`;
-  return truncate(pointer);
+  return pointer;
 }
 
 function message(error: ErrorObject): string {
@@ -146,16 +144,24 @@ function message(error: ErrorObject): string {
   let text = error.message ?? 'is not valid';
   if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) text += `: ${params.allowedValues.join(', ')}`;
   if (error.keyword === 'additionalProperties') text = `unknown property ${JSON.stringify(params.additionalProperty)}`;
-  return truncate(text);
+  return text;
 }
 
 /**
  * Issue texts are bounded and free of control characters (the spec's ValidationIssue pattern);
  * a property name from the request may hold anything, so those characters are shown escaped.
  */
-function truncate(text: string): string {
+function bounded(issues: readonly ValidationIssue[], limits: ValidationIssueLimits): ValidationIssue[] {
+  return issues.slice(0, limits.maxIssues).map((issue) => ({
+    location: issue.location,
+    pointer: truncate(issue.pointer, limits.maxText),
+    message: truncate(issue.message, limits.maxText),
+  }));
+}
+
+function truncate(text: string, max: number): string {
   const clean = text.replace(/[\x00-\x1F\x7F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return clean.length <= MAX_TEXT ? clean : clean.slice(0, MAX_TEXT - 1) + '…';
+  return clean.length <= max ? clean : clean.slice(0, max - 1) + '…';
 }
 
 function decodePointerToken(token: string): string {
@@ -167,12 +173,13 @@ function encodePointerToken(token: string): string {
 }
 
 /** The `validation_failed` answer to a list of issues. */
-export function validationDetail(issues: readonly ValidationIssue[]): string {
+export function validationDetail(issues: readonly ValidationIssue[], limits: ValidationIssueLimits): string {
   const first = issues[0];
   const where = first.pointer ? `${first.location} ${first.pointer}` : first.location;
   return truncate(
     `The request does not match this operation: ${where} ${first.message}` +
       (issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? 's' : ''}; see errors).` : '.'),
+    limits.maxText,
   );
 }
 

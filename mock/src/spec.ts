@@ -70,7 +70,16 @@ export interface Contract {
   readonly headerNames: ReadonlyMap<string, string>;
   /** Bodies larger than this are refused with 413 (`x-herald-max-body-bytes` on PayloadTooLarge). */
   readonly maxBodyBytes: number;
+  /** How many issues a `validation_failed` problem lists, and how long each text may be. */
+  readonly validationIssueLimits: ValidationIssueLimits;
   resolve(node: SpecNode): SpecNode;
+}
+
+export interface ValidationIssueLimits {
+  /** `maxItems` of ValidationFailedProblem's `errors`. */
+  readonly maxIssues: number;
+  /** The smaller `maxLength` of ValidationIssue's `pointer` and `message`. */
+  readonly maxText: number;
 }
 
 export function loadContract(path: string = DEFAULT_SPEC_PATH): Contract {
@@ -116,11 +125,24 @@ export function deriveContract(document: SpecNode): Contract {
     operations,
     problems: deriveProblems(document.components?.schemas ?? {}),
     maxBodyBytes: deriveMaxBodyBytes(document),
+    validationIssueLimits: deriveValidationIssueLimits(document, resolve),
     plans: derivePlans(document, resolve),
     scopes: [...(resolve(document.components?.schemas?.Scope)?.enum ?? [])],
     headerNames: deriveHeaderNames(document, resolve),
     resolve,
   };
+}
+
+function deriveValidationIssueLimits(document: SpecNode, resolve: (n: SpecNode) => SpecNode): ValidationIssueLimits {
+  const schemas = document.components?.schemas ?? {};
+  const problemParts: SpecNode[] = (resolve(schemas.ValidationFailedProblem)?.allOf ?? []).map(resolve);
+  const maxIssues = problemParts.map((part) => resolve(part.properties?.errors)?.maxItems).find((n) => n !== undefined);
+  const issue = resolve(schemas.ValidationIssue)?.properties ?? {};
+  const maxText = Math.min(resolve(issue.pointer)?.maxLength, resolve(issue.message)?.maxLength);
+  if (!(Number.isInteger(maxIssues) && maxIssues >= 1) || !(Number.isInteger(maxText) && maxText >= 2)) {
+    throw new Error('the spec must bound validation issues: ValidationFailedProblem.errors needs maxItems, ValidationIssue.pointer and .message need maxLength');
+  }
+  return { maxIssues, maxText };
 }
 
 const IDEMPOTENCY_KEY_PARAMETER = '#/components/parameters/IdempotencyKey';

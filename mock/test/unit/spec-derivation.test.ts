@@ -74,6 +74,16 @@ describe('what the server derives from the spec', () => {
     expect([...(ping.scopesByForm ?? new Map())]).toEqual([['x-api-key', [['usage:read']]]]);
   });
 
+  it('bounds validation issues by the ValidationFailedProblem and ValidationIssue schemas', () => {
+    const changed = structuredClone(document);
+    const errors = changed.components.schemas.ValidationFailedProblem.allOf.find((p: { properties?: { errors?: unknown } }) => p.properties?.errors).properties.errors;
+    errors.maxItems = 3;
+    changed.components.schemas.ValidationIssue.properties.message.maxLength = 40;
+    expect(deriveContract(changed).validationIssueLimits).toEqual({ maxIssues: 3, maxText: 40 });
+    delete errors.maxItems;
+    expect(() => deriveContract(changed)).toThrow(/maxItems/);
+  });
+
   it('refuses a spec whose servers disagree on the base path', () => {
     const changed = structuredClone(document);
     changed.servers = [{ url: 'https://a.example/v1' }, { url: 'https://b.example/v2' }];
