@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -6,7 +5,7 @@ import { buildServer } from './src/app.ts';
 import { OffsetClock } from './src/clock.ts';
 import { LOG_LEVELS, type LogLevel } from './src/logging.ts';
 import { STATS_PATH, TEST_CLOCK_PATH } from './src/site-routes.ts';
-import { envVariables } from './src/testing.ts';
+import { envVariables, writeEnvFile } from './src/testing.ts';
 
 // `npm start`: the Herald reference server on http://localhost:4010, seeded with the demo
 // fixture. Flags are described in mock/README.md and by --help.
@@ -98,9 +97,7 @@ const testClockUrl = env.HERALD_TEST_CLOCK_URL;
 const statsUrl = env.HERALD_STATS_URL;
 
 if (flags['env-out']) {
-  const text = Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join('');
-  // Demo keys only, but a habit worth keeping: files holding keys are readable by their owner alone.
-  writeFileSync(flags['env-out'], text, { mode: 0o600 });
+  writeEnvFile(flags['env-out'], env);
 }
 
 const startupMs = Math.round(performance.now());

@@ -1,6 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 // Starting and stopping the servers under test. Each runs in its own process so that the load
@@ -53,17 +52,6 @@ export async function startIpcServer(entry: string, args: string[] = [], firstMe
     },
     stop: () => stopChild(child, () => child.disconnect()),
   };
-}
-
-/** A free TCP port on 127.0.0.1, for tools that cannot be told to pick one (Prism). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export interface ExternalServer {

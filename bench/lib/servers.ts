@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { startExternalServer, startIpcServer, freePort, REPO_ROOT, type ExternalServer, type IpcServer } from './child.ts';
+import { startExternalServer, startIpcServer, REPO_ROOT, type ExternalServer, type IpcServer } from './child.ts';
+import { freePort } from '../../mock/src/testing.ts';
 import { rateLimitScaleFor, SPEC_PATH } from './contract.ts';
 
 // The servers the rows measure, each started in its own process.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTsxScript, type TimedRun } from '../lib/command.ts';
@@ -6,6 +6,7 @@ import { atLeast, atMost, formatCount, formatRatio, formatSeconds, infoRow, judg
 import { startReferenceServer } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 import { median } from '../lib/stats.ts';
+import { writeEnvFile } from '../../mock/src/testing.ts';
 
 // Row 4: Herald's conformance suite (`npm run contract`) beside dredd (`npm run dredd`), both
 // against the reference server as `npm start` runs it (default limits: the suite tests them).
@@ -32,7 +33,7 @@ async function withServer<T>(run: (envFile: string, reportFile: string) => Promi
   const folder = mkdtempSync(join(tmpdir(), 'herald-bench-'));
   try {
     const envFile = join(folder, 'herald.env');
-    writeFileSync(envFile, Object.entries(server.env).map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
+    writeEnvFile(envFile, server.env);
     return await run(envFile, join(folder, 'report.json'));
   } finally {
     rmSync(folder, { recursive: true, force: true });

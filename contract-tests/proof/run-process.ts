@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUDIT_REPORTS, LEAK_AUDIT_ENV } from '../../mock/src/leak-audit.ts';
+import { writeEnvFile } from '../../mock/src/testing.ts';
 import type { RunResult } from '../src/results.ts';
 
 /**
@@ -54,10 +54,6 @@ export function runProcess(command: string, args: string[], env: Record<string, 
 }
 
 /** Writes `env` as a `NAME=value` file, as `npm start -- --env-out FILE` does. */
-export function writeEnvFile(path: string, env: Record<string, string>): void {
-  writeFileSync(path, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-}
-
 /**
  * `herald-contract` with these arguments; `env` is written to an --env-file (as `npm start --
  * --env-out` would) unless `asEnvironment` is set, and the JSON result is read back.
@@ -109,15 +105,3 @@ export function failedRules(result: RunResult | undefined): string[] {
   return (result?.rules ?? []).filter((r) => r.status === 'fail').map((r) => r.id);
 }
 
-/** A port nothing listens on right now (to show what an unreachable target does). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

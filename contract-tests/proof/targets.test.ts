@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_FAILED_AUTH_LIMIT } from '../../mock/src/auth-throttle.ts';
-import { startReferenceServer, type ReferenceServer } from '../../mock/src/testing.ts';
+import { freePort, startReferenceServer, writeEnvFile, type ReferenceServer } from '../../mock/src/testing.ts';
 import { unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { ruleIds } from '../src/rule-catalogue.ts';
 import { Contract } from '../src/spec/contract.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { FAULTS } from './faults.ts';
-import { failedRules, freePort, REPO_ROOT, runContract, runDredd, writeEnvFile } from './run-process.ts';
+import { failedRules, REPO_ROOT, runContract, runDredd } from './run-process.ts';
 
 /**
  * The suite and dredd against healthy targets: the full profile passes against the reference

@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type HeraldHandle, type ServerOptions } from './app.ts';
 import { ManualClock, OffsetClock, type AdjustableClock } from './clock.ts';
@@ -112,6 +113,30 @@ export function envVariables(herald: HeraldHandle, origin: string): Record<strin
   if (herald.testClockEnabled) env.HERALD_TEST_CLOCK_URL = origin + TEST_CLOCK_PATH;
   if (herald.statsRouteEnabled) env.HERALD_STATS_URL = origin + STATS_PATH;
   return env;
+}
+
+/**
+ * Writes `env` as the `NAME=value` file of `npm start -- --env-out FILE`, which the suite's
+ * `--env-file` reads. Demo keys only, but a habit worth keeping: files holding keys are readable
+ * by their owner alone.
+ */
+export function writeEnvFile(path: string, env: Record<string, string>): void {
+  writeFileSync(path, Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
+}
+
+/**
+ * A port free on 127.0.0.1 right now, for a server that cannot be told to take port 0 and report
+ * it (Prism): the benchmark, the suite's proof and the server's own tests start one.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export { buildServer };

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH } from '../../src/spec.ts';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing.ts';
+import { freePort, startReferenceServer, type ReferenceServer } from '../../src/testing.ts';
 import { credentialHeaders, rawCall } from '../support/http.ts';
 import { corrupt } from '../support/server.ts';
 
@@ -11,17 +10,6 @@ import { corrupt } from '../support/server.ts';
 // answers against the bundled spec and, with --errors, turns any violation into a 500.
 
 const PRISM = fileURLToPath(new URL('../../../node_modules/.bin/prism', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let server: ReferenceServer;
 let prism: ChildProcess;
