@@ -11,6 +11,9 @@ export const heyApiConfig = {
     path: './generated/sdk',
     // Pinned rather than searched for, so output is the same from any folder.
     tsConfigPath: './tsconfig.json',
+    // Relative imports end in .js, as Node's ESM resolution (and TypeScript's `nodenext`) want
+    // them: the SDK compiles into @herald/client and runs in plain node.
+    importFileExtension: '.js',
   },
   // The fetch client is built into @hey-api/openapi-ts 0.95 (no @hey-api/client-fetch package).
   plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],

@@ -3,8 +3,8 @@
 // `herald.GET('/ping')`, `herald.POST('/api-keys', { body })`…: paths, parameters, bodies and
 // responses are checked against the spec by the compiler.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import spec from '../generated/openapi.json' with { type: 'json' };
-import type { paths } from '../generated/types/openapi.d.ts';
+import { securitySchemes } from '../generated/contract-facts.ts';
+import type { paths } from '../generated/types/openapi.js';
 import {
   AUTH_SCHEMES,
   credentialHeader,
@@ -14,7 +14,7 @@ import {
 } from './credentials.ts';
 
 export { AUTH_SCHEMES, type AuthScheme } from './credentials.ts';
-export type { paths, components, operations } from '../generated/types/openapi.d.ts';
+export type { paths, components, operations } from '../generated/types/openapi.js';
 
 export interface HeraldClientOptions {
   /** The API base URL, ending in `/v1`, e.g. `https://api.herald.example/v1`. */
@@ -32,15 +32,13 @@ export interface HeraldClientOptions {
 
 export type HeraldClient = Client<paths>;
 
-const securitySchemes = spec.components.securitySchemes as SecuritySchemes;
-
 export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
   if (!options.apiKey) throw new TypeError('createHeraldClient: apiKey is empty (is HERALD_API_KEY set?)');
   if (!AUTH_SCHEMES.includes(options.scheme)) {
     throw new TypeError(`createHeraldClient: scheme must be one of ${AUTH_SCHEMES.join(', ')}`);
   }
   const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
-  client.use(credentialMiddleware(credentialHeader(securitySchemes, options.scheme, options.apiKey)));
+  client.use(credentialMiddleware(credentialHeader(securitySchemes as SecuritySchemes, options.scheme, options.apiKey)));
   return client;
 }
 
@@ -51,7 +49,7 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
  * never appears in an error.
  */
 function credentialMiddleware(header: { name: string; value: string }): Middleware {
-  const credentialNames = credentialHeaderNames(securitySchemes);
+  const credentialNames = credentialHeaderNames(securitySchemes as SecuritySchemes);
   return {
     onRequest({ request }) {
       const present = credentialNames.filter((name) => request.headers.has(name));

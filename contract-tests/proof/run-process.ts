@@ -8,11 +8,12 @@ import { writeEnvFile } from '../../mock/src/testing.ts';
 import type { RunResult } from '../src/results.ts';
 
 /**
- * Runs the suite the way a user does — the package bin in a child process (vitest cannot run
- * inside a vitest test) — and reads back its JSON result.
+ * Runs the suite the way a user does — its command in a child process, as `npm run contract`
+ * starts it — and reads back its JSON result.
  */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/herald-contract.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const CONTRACT_COMMAND = ['--import', 'tsx', '--', CLI];
 const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 export interface ProcessRun {
@@ -64,7 +65,7 @@ export async function runContract(args: string[], env: Record<string, string>, o
   const envFile = join(dir, 'target.env');
   writeEnvFile(envFile, env);
   // `{dir}` in an argument stands for the run's temporary directory (for report paths).
-  const fullArgs = [BIN, ...(options.asEnvironment ? [] : ['--env-file', envFile]), '--json', resultFile, ...args.map((a) => a.replaceAll('{dir}', dir))];
+  const fullArgs = [...CONTRACT_COMMAND, ...(options.asEnvironment ? [] : ['--env-file', envFile]), '--json', resultFile, ...args.map((a) => a.replaceAll('{dir}', dir))];
   const run = await runProcess(process.execPath, fullArgs, options.asEnvironment ? env : {});
   let result: RunResult | undefined;
   try {

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_FAILED_AUTH_LIMIT } from '../../mock/src/auth-throttle.ts';
+import { startPrism, type PrismMock } from '../../mock/src/prism.ts';
 import { freePort, startReferenceServer, writeEnvFile, type ReferenceServer } from '../../mock/src/testing.ts';
 import { unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { ruleIds } from '../src/rule-catalogue.ts';
@@ -170,31 +170,15 @@ describe('the runner keeps its own errors apart from the target\'s failures', ()
 });
 
 describe('against Prism (stateless profile)', () => {
-  let prism: ChildProcess;
-  let baseUrl: string;
+  let prism: PrismMock;
   beforeAll(async () => {
-    prism = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'), 'mock', join(REPO_ROOT, 'generated', 'openapi.json'), '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    // Prism serves the spec's paths at its root, without the server's /v1.
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('Prism did not start within 60 s')), 60_000);
-      let output = '';
-      prism.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const listening = /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (listening) {
-          clearTimeout(timer);
-          resolve(listening[1]);
-        }
-      });
-      prism.on('exit', (code) => reject(new Error(`Prism exited with ${code}`)));
-    });
+    // herald-mock's Prism mode: the spec's paths under /v1, like the real API.
+    prism = await startPrism({ port: 0 });
   }, 90_000);
-  afterAll(() => {
-    prism?.kill();
-  });
+  afterAll(() => prism?.close());
 
   test('the stateless profile passes', async () => {
-    const run = await runContract(['--profile', 'stateless'], { HERALD_BASE_URL: baseUrl, HERALD_API_KEY: unknownWellFormedKey(Contract.load().keyFormat) });
+    const run = await runContract(['--profile', 'stateless'], { HERALD_BASE_URL: prism.baseUrl, HERALD_API_KEY: unknownWellFormedKey(Contract.load().keyFormat) });
     try {
       expect(run.code, run.stdout.slice(-4000)).toBe(0);
       const passed = run.result!.rules.filter((r) => r.status === 'pass').map((r) => r.id);

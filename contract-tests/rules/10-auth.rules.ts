@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { describe } from 'vitest';
 import { checkChallenge, expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { malformedVariants, singleFaultKeys, unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { ping } from '../src/harness/key-operations.ts';
@@ -12,28 +11,28 @@ import { credentialHeader, type CredentialForm } from '../src/spec/contract.ts';
  * The auth matrix: every operation that needs a key, each way a credential can be right or
  * wrong. The operations come from the spec, so a new operation joins the matrix by itself.
  */
-const contract = getSession().contract;
+export default function authRules(): void {
+  const contract = getSession().contract;
 
-/** Schemes of the IANA HTTP Authentication Scheme Registry, for look-alikes of the accepted ones. */
-const REGISTERED_SCHEMES = ['Basic', 'Bearer', 'Digest', 'DPoP', 'GNAP', 'HOBA', 'Mutual', 'Negotiate', 'OAuth', 'PrivateToken', 'SCRAM-SHA-1', 'SCRAM-SHA-256', 'vapid'];
-/** Ordinary request headers, for look-alikes of the credential headers' names. */
-const ORDINARY_HEADERS: Array<[string, string]> = [
-  ['Cache-Control', 'no-cache'], ['If-None-Match', '"x"'], ['Forwarded', 'for=192.0.2.60'], ['Accept-Language', 'en'],
-  ['User-Agent', 'herald-contract'], ['Traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'], ['Pragma', 'no-cache'],
-];
+  /** Schemes of the IANA HTTP Authentication Scheme Registry, for look-alikes of the accepted ones. */
+  const REGISTERED_SCHEMES = ['Basic', 'Bearer', 'Digest', 'DPoP', 'GNAP', 'HOBA', 'Mutual', 'Negotiate', 'OAuth', 'PrivateToken', 'SCRAM-SHA-1', 'SCRAM-SHA-256', 'vapid'];
+  /** Ordinary request headers, for look-alikes of the credential headers' names. */
+  const ORDINARY_HEADERS: Array<[string, string]> = [
+    ['Cache-Control', 'no-cache'], ['If-None-Match', '"x"'], ['Forwarded', 'for=192.0.2.60'], ['Accept-Language', 'en'],
+    ['User-Agent', 'herald-contract'], ['Traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'], ['Pragma', 'no-cache'],
+  ];
 
-/** An unsupported scheme word as long as `accepted` (so only the word itself tells them apart). */
-function lookAlikeScheme(accepted: string): string {
-  const taken = contract.credentialForms.map((f) => f.authScheme?.toLowerCase());
-  return REGISTERED_SCHEMES.find((s) => s.length === accepted.length && !taken.includes(s.toLowerCase())) ?? 'X'.repeat(accepted.length);
-}
+  /** An unsupported scheme word as long as `accepted` (so only the word itself tells them apart). */
+  function lookAlikeScheme(accepted: string): string {
+    const taken = contract.credentialForms.map((f) => f.authScheme?.toLowerCase());
+    return REGISTERED_SCHEMES.find((s) => s.length === accepted.length && !taken.includes(s.toLowerCase())) ?? 'X'.repeat(accepted.length);
+  }
 
-/** A harmless header whose name is as long as `name`, and the credential header names' own. */
-function lookAlikeHeader(name: string): [string, string] {
-  return ORDINARY_HEADERS.find(([n]) => n.length === name.length && n.toLowerCase() !== name.toLowerCase()) ?? [`X-${'a'.repeat(Math.max(1, name.length - 2))}`, '1'];
-}
+  /** A harmless header whose name is as long as `name`, and the credential header names' own. */
+  function lookAlikeHeader(name: string): [string, string] {
+    return ORDINARY_HEADERS.find(([n]) => n.length === name.length && n.toLowerCase() !== name.toLowerCase()) ?? [`X-${'a'.repeat(Math.max(1, name.length - 2))}`, '1'];
+  }
 
-describe('auth', () => {
   for (const op of contract.authenticatedOperations) {
     scenario(['auth.missing-key', 'auth.www-authenticate'], `${op.id}: no credential`, async (s: Scenario) => {
       const worker = await s.session.pool().worker(s, 3);
@@ -174,11 +173,11 @@ describe('auth', () => {
     s.check(rule, opened.rateLimitedKeys === first.rateLimitedKeys + 1,
       `a new key's first request should open one rate-limit window; the limiter's table went from ${first.rateLimitedKeys} to ${opened.rateLimitedKeys} keys`, reply);
   }, { needs: [NEEDS.stats] });
-});
 
-/** The deployment's counters; a stats answer without them breaks the rule that needs them. */
-async function readStats(s: Scenario, rule: 'auth.malformed-key-no-lookup' | 'auth.unknown-key-no-state'): Promise<StatsReading> {
-  const result = await s.session.stats.read();
-  if ('problem' in result) s.require(rule, false, result.problem);
-  return result.reading;
+  /** The deployment's counters; a stats answer without them breaks the rule that needs them. */
+  async function readStats(s: Scenario, rule: 'auth.malformed-key-no-lookup' | 'auth.unknown-key-no-state'): Promise<StatsReading> {
+    const result = await s.session.stats.read();
+    if ('problem' in result) s.require(rule, false, result.problem);
+    return result.reading;
+  }
 }

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import {
   freshKey, getKey, letTimePass, listAllKeys, ping, pollUntil, regenerateKey, revokeKey, sameSet, targetNow, timestamp,
@@ -12,33 +11,33 @@ import { getSession, NEEDS } from '../src/harness/session.ts';
  * The life of a key: created with its secret shown once, used, listed by prefix, regenerated
  * (with and without a grace period), expired, revoked — and invisible from other environments.
  */
-const contract = getSession().contract;
-const prefixLength = contract.keyFormat.listedPrefixLength;
+export default function lifecycleRules(): void {
+  const contract = getSession().contract;
+  const prefixLength = contract.keyFormat.listedPrefixLength;
 
-// With the target's test clock, time is moved past these; without it the suite waits for
-// real time, so the values are short.
-const GRACE_WITH_CLOCK = 60;
-const GRACE_REAL_TIME = 2;
-const EXPIRY_WITH_CLOCK = 120;
-const EXPIRY_REAL_TIME = 3;
-// Revoke under load: connections using one key at once; requests each sends before the revoke
-// starts, at most while it runs, and after its answer arrived (in all well within the key's
-// rate limit).
-const LOAD_CONNECTIONS = 8;
-const LOAD_BEFORE = 3;
-const LOAD_DURING = 6;
-const LOAD_AFTER = 3;
+  // With the target's test clock, time is moved past these; without it the suite waits for
+  // real time, so the values are short.
+  const GRACE_WITH_CLOCK = 60;
+  const GRACE_REAL_TIME = 2;
+  const EXPIRY_WITH_CLOCK = 120;
+  const EXPIRY_REAL_TIME = 3;
+  // Revoke under load: connections using one key at once; requests each sends before the revoke
+  // starts, at most while it runs, and after its answer arrived (in all well within the key's
+  // rate limit).
+  const LOAD_CONNECTIONS = 8;
+  const LOAD_BEFORE = 3;
+  const LOAD_DURING = 6;
+  const LOAD_AFTER = 3;
 
-function dataOf(reply: Reply): Record<string, unknown> {
-  return reply.data<Record<string, unknown>>() ?? {};
-}
+  function dataOf(reply: Reply): Record<string, unknown> {
+    return reply.data<Record<string, unknown>>() ?? {};
+  }
 
-/** A new key holding every scope, and a worker with room for a scenario's dozen requests. */
-function fullKey(s: Scenario, purpose: string) {
-  return freshKey(s, purpose, { scopes: contract.scopes }, 12);
-}
+  /** A new key holding every scope, and a worker with room for a scenario's dozen requests. */
+  function fullKey(s: Scenario, purpose: string) {
+    return freshKey(s, purpose, { scopes: contract.scopes }, 12);
+  }
 
-describe('lifecycle', () => {
   scenario(['lifecycle.create', 'lifecycle.new-key-works', 'lifecycle.prefix'], 'create a key, use it, find it by its prefix', async (s: Scenario) => {
     const worker = await s.session.pool().worker(s, 12);
     const scopes = contract.scopes.filter((_, i) => i % 2 === 0);
@@ -310,4 +309,4 @@ describe('lifecycle', () => {
     if (listed) s.check('isolation.environments', !listed.keys.some((k) => k.id === key.id), `the other environment lists key ${key.id}`, listed.pages.at(-1));
     expectSuccess(s, 'isolation.environments', await ping(s, key.secret), contract.operation('ping'), 'the key still works after another environment tried to regenerate and revoke it');
   }, { needs: [NEEDS.otherEnvironment] });
-});
+}

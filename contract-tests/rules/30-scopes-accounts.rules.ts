@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { freshKey, ping } from '../src/harness/key-operations.ts';
 import { readRateLimit } from '../src/harness/rate-limit-headers.ts';
@@ -11,19 +10,19 @@ import type { Operation } from '../src/spec/operations.ts';
  * What a key may do: each operation's scopes come from its security requirement in the spec,
  * and an inactive account's key may do nothing at all.
  */
-const contract = getSession().contract;
+export default function scopeAndAccountRules(): void {
+  const contract = getSession().contract;
 
-/**
- * A valid request for `op` whose resources were created by a worker key of the same
- * environment, to be sent with `key` — which may itself lack the scopes to create them.
- */
-async function requestFor(s: Scenario, op: Operation, key: string) {
-  const worker = await s.session.pool().worker(s, 4);
-  const request = await s.session.resources.validRequest(s, op, worker);
-  return { ...request, auth: { key } };
-}
+  /**
+   * A valid request for `op` whose resources were created by a worker key of the same
+   * environment, to be sent with `key` — which may itself lack the scopes to create them.
+   */
+  async function requestFor(s: Scenario, op: Operation, key: string) {
+    const worker = await s.session.pool().worker(s, 4);
+    const request = await s.session.resources.validRequest(s, op, worker);
+    return { ...request, auth: { key } };
+  }
 
-describe('scopes', () => {
   for (const op of contract.authenticatedOperations) {
     const required = op.requiredScopes;
     if (required.length > 0) {
@@ -69,9 +68,7 @@ describe('scopes', () => {
       else expectProblem(s, 'scopes.read-only-key', reply, 'insufficient_permissions', `${op.id} with the read-only key (it lacks ${op.requiredScopes.filter((x) => !held.includes(x)).join(', ')})`);
     }
   }, { needs: [NEEDS.readOnlyKey] });
-});
 
-describe('accounts', () => {
   scenario(['accounts.inactive'], "an inactive account's key on every operation", async (s: Scenario) => {
     const inactive = s.session.config.inactiveAccountApiKey!;
     const clock = s.session.clock;
@@ -95,4 +92,4 @@ describe('accounts', () => {
       pending.shift();
     }
   }, { needs: [NEEDS.inactiveAccount] });
-});
+}

@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { freshKey, ping, usage } from '../src/harness/key-operations.ts';
 import { rateLimitInconsistencies, readRateLimit } from '../src/harness/rate-limit-headers.ts';
@@ -10,11 +9,11 @@ import { getSession } from '../src/harness/session.ts';
  * Rate limits per key: the headers on every accepted response are checked everywhere (see
  * response-checks.ts); here, with fresh keys, the counting itself and the refusal past the limit.
  */
-const contract = getSession().contract;
-const names = contract.headers;
-const BURST_CONCURRENCY = 16;
+export default function rateLimitRules(): void {
+  const contract = getSession().contract;
+  const names = contract.headers;
+  const BURST_CONCURRENCY = 16;
 
-describe('rate-limit', () => {
   scenario(['rate-limit.remaining-decrements', 'rate-limit.usage-matches'], 'remaining falls by one per request', async (s: Scenario) => {
     const { key } = await freshKey(s, 'counting');
     const readings = [];
@@ -118,4 +117,4 @@ describe('rate-limit', () => {
     s.check('rate-limit.window-resets', fresh.status === 200 && reading.remaining === (start.limit ?? 0) - 1,
       `once Retry-After has passed, the key should be back to ${start.limit! - 1} remaining, got ${fresh.summary} with ${reading.remaining}`, fresh);
   });
-});
+}

@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { sameSet, usage } from '../src/harness/key-operations.ts';
 import { readRateLimit } from '../src/harness/rate-limit-headers.ts';
@@ -11,46 +10,46 @@ import { getSession, NEEDS } from '../src/harness/session.ts';
  * reads GET /usage first and sends only as many notifications as it needs, so it can run again
  * and again against the same deployment.
  */
-const contract = getSession().contract;
-const sendOp = contract.operation('sendNotification');
+export default function quotaRules(): void {
+  const contract = getSession().contract;
+  const sendOp = contract.operation('sendNotification');
 
-interface UsageData {
-  plan?: { name?: string; monthly_notification_quota?: number; counted_channels?: string[] };
-  quota?: { period_start?: string; resets_at?: string; limit?: number; used?: number; remaining?: number; counted_channels?: string[]; sent?: Record<string, number> };
-}
-
-function usageData(reply: Reply): UsageData {
-  return reply.data<UsageData>() ?? {};
-}
-
-/** The documented example of a notification on `channel` (the examples carry their channel). */
-function exampleOn(channel: string): Record<string, unknown> | undefined {
-  const examples = (sendOp.requestBody?.examples ?? []) as Array<Record<string, unknown>>;
-  const index = examples.findIndex((e) => e.channel === channel);
-  return index < 0 ? undefined : getSession().resources.exampleBody(sendOp, index) as Record<string, unknown>;
-}
-
-function checkUsage(s: Scenario, reply: Reply): UsageData {
-  const data = usageData(reply);
-  const plan = data.plan?.name ? contract.plan(data.plan.name) : undefined;
-  const quota = data.quota ?? {};
-  if (!s.check('quotas.usage', plan !== undefined, `the plan ${JSON.stringify(data.plan?.name)} is not one the spec defines`, reply)) return data;
-  s.check('quotas.usage', quota.limit === plan!.monthlyQuota && sameSet(quota.counted_channels, plan!.countedChannels),
-    `the ${plan!.name} plan's quota is ${plan!.monthlyQuota} ${plan!.countedChannels.join('+')} a month; /usage says ${quota.limit} ${quota.counted_channels?.join('+')}`, reply);
-  s.check('quotas.usage', quota.remaining === Math.max(0, (quota.limit ?? 0) - (quota.used ?? 0)),
-    `remaining ${quota.remaining} should be limit ${quota.limit} - used ${quota.used}`, reply);
-  const date = Date.parse(reply.header('date') ?? '');
-  if (!Number.isNaN(date)) {
-    const now = new Date(date);
-    const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-    s.check('quotas.usage', Date.parse(quota.period_start ?? '') === start && Date.parse(quota.resets_at ?? '') === end,
-      `the period should run from ${new Date(start).toISOString()} to ${new Date(end).toISOString()} (calendar month, UTC), got ${quota.period_start} to ${quota.resets_at}`, reply);
+  interface UsageData {
+    plan?: { name?: string; monthly_notification_quota?: number; counted_channels?: string[] };
+    quota?: { period_start?: string; resets_at?: string; limit?: number; used?: number; remaining?: number; counted_channels?: string[]; sent?: Record<string, number> };
   }
-  return data;
-}
 
-describe('quotas', () => {
+  function usageData(reply: Reply): UsageData {
+    return reply.data<UsageData>() ?? {};
+  }
+
+  /** The documented example of a notification on `channel` (the examples carry their channel). */
+  function exampleOn(channel: string): Record<string, unknown> | undefined {
+    const examples = (sendOp.requestBody?.examples ?? []) as Array<Record<string, unknown>>;
+    const index = examples.findIndex((e) => e.channel === channel);
+    return index < 0 ? undefined : getSession().resources.exampleBody(sendOp, index) as Record<string, unknown>;
+  }
+
+  function checkUsage(s: Scenario, reply: Reply): UsageData {
+    const data = usageData(reply);
+    const plan = data.plan?.name ? contract.plan(data.plan.name) : undefined;
+    const quota = data.quota ?? {};
+    if (!s.check('quotas.usage', plan !== undefined, `the plan ${JSON.stringify(data.plan?.name)} is not one the spec defines`, reply)) return data;
+    s.check('quotas.usage', quota.limit === plan!.monthlyQuota && sameSet(quota.counted_channels, plan!.countedChannels),
+      `the ${plan!.name} plan's quota is ${plan!.monthlyQuota} ${plan!.countedChannels.join('+')} a month; /usage says ${quota.limit} ${quota.counted_channels?.join('+')}`, reply);
+    s.check('quotas.usage', quota.remaining === Math.max(0, (quota.limit ?? 0) - (quota.used ?? 0)),
+      `remaining ${quota.remaining} should be limit ${quota.limit} - used ${quota.used}`, reply);
+    const date = Date.parse(reply.header('date') ?? '');
+    if (!Number.isNaN(date)) {
+      const now = new Date(date);
+      const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+      const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+      s.check('quotas.usage', Date.parse(quota.period_start ?? '') === start && Date.parse(quota.resets_at ?? '') === end,
+        `the period should run from ${new Date(start).toISOString()} to ${new Date(end).toISOString()} (calendar month, UTC), got ${quota.period_start} to ${quota.resets_at}`, reply);
+    }
+    return data;
+  }
+
   scenario(['quotas.usage', 'quotas.uncounted-channels'], 'usage and the channels a plan counts', async (s: Scenario) => {
     const worker = await s.session.pool().worker(s, 10);
     const before = await usage(s, worker);
@@ -126,4 +125,4 @@ describe('quotas', () => {
     s.check('quotas.exceeded', spent.used === quota.limit && spent.remaining === 0,
       `after the refusal, /usage should show ${quota.limit} used and 0 remaining, got ${spent.used} and ${spent.remaining}`, after);
   }, { needs: [NEEDS.nearQuota] });
-});
+}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import { listAllKeys } from '../src/harness/key-operations.ts';
 import { scenario, type Scenario, type SendOptions } from '../src/harness/scenario.ts';
@@ -11,34 +10,34 @@ import type { Operation } from '../src/spec/operations.ts';
  * Idempotency, for every operation that accepts the Idempotency-Key header (found in the spec):
  * a replay answers the same and does nothing again; a reused key with another request is refused.
  */
-const contract = getSession().contract;
-const header = contract.idempotencyKeyHeader;
-const idempotent = contract.authenticatedOperations.filter((op) => op.parameters.some((p) => p.in === 'header' && p.name === header));
+export default function idempotencyRules(): void {
+  const contract = getSession().contract;
+  const header = contract.idempotencyKeyHeader;
+  const idempotent = contract.authenticatedOperations.filter((op) => op.parameters.some((p) => p.in === 'header' && p.name === header));
 
-/**
- * The operation that reads back one resource `op` acted on: for a creation, the GET one level
- * below its path (`/notifications/{notification_id}`); for an action on a resource, the GET of
- * the resource (`/api-keys/{key_id}` for `/api-keys/{key_id}/regenerate`).
- */
-function itemReaderOf(op: Operation): Operation | undefined {
-  const gets = contract.operations.filter((o) => o.method === 'GET');
-  if (op.parameters.some((p) => p.in === 'path')) return gets.find((o) => o.pathTemplate === op.pathTemplate.replace(/\/[^/{}]+$/, ''));
-  return gets.find((o) => /^\/\{[^}]+\}$/.test(o.pathTemplate.slice(op.pathTemplate.length)) && o.pathTemplate.startsWith(op.pathTemplate));
-}
-
-/** Another valid body for `op`: another documented example, or the empty object when it is valid. */
-function otherBody(op: Operation, body: unknown): unknown {
-  const resources = getSession().resources;
-  for (let i = 0; i < (op.requestBody?.examples.length ?? 0); i++) {
-    const candidate = resources.exampleBody(op, i);
-    if (!isDeepStrictEqual(candidate, body)) return candidate;
+  /**
+   * The operation that reads back one resource `op` acted on: for a creation, the GET one level
+   * below its path (`/notifications/{notification_id}`); for an action on a resource, the GET of
+   * the resource (`/api-keys/{key_id}` for `/api-keys/{key_id}/regenerate`).
+   */
+  function itemReaderOf(op: Operation): Operation | undefined {
+    const gets = contract.operations.filter((o) => o.method === 'GET');
+    if (op.parameters.some((p) => p.in === 'path')) return gets.find((o) => o.pathTemplate === op.pathTemplate.replace(/\/[^/{}]+$/, ''));
+    return gets.find((o) => /^\/\{[^}]+\}$/.test(o.pathTemplate.slice(op.pathTemplate.length)) && o.pathTemplate.startsWith(op.pathTemplate));
   }
-  const empty = {};
-  const pointer = op.requestBody?.jsonSchemaPointer;
-  return pointer && contract.validator.validate(pointer, empty).length === 0 && !isDeepStrictEqual(empty, body) ? empty : undefined;
-}
 
-describe('idempotency', () => {
+  /** Another valid body for `op`: another documented example, or the empty object when it is valid. */
+  function otherBody(op: Operation, body: unknown): unknown {
+    const resources = getSession().resources;
+    for (let i = 0; i < (op.requestBody?.examples.length ?? 0); i++) {
+      const candidate = resources.exampleBody(op, i);
+      if (!isDeepStrictEqual(candidate, body)) return candidate;
+    }
+    const empty = {};
+    const pointer = op.requestBody?.jsonSchemaPointer;
+    return pointer && contract.validator.validate(pointer, empty).length === 0 && !isDeepStrictEqual(empty, body) ? empty : undefined;
+  }
+
   for (const op of idempotent) {
     scenario(['idempotency.replay', 'idempotency.single-effect'], `${op.id}: the same request twice`, async (s: Scenario) => {
       const worker = await s.session.pool().worker(s, 12);
@@ -118,4 +117,4 @@ describe('idempotency', () => {
       `another API key using the same Idempotency-Key should get a new ${creating.successStatus}, not a replay; got ${other.summary}${other.header(contract.headers.idempotentReplayed) ? ' marked replayed' : ''}`, other);
     });
   }
-});
+}

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
 import { getSession } from '../src/harness/session.ts';
@@ -8,10 +7,10 @@ import { getSession } from '../src/harness/session.ts';
  * Bad requests from a client that holds a good key: each gets the documented 4xx problem, never
  * a 5xx. Which operations take a body, and the size limit, come from the spec.
  */
-const contract = getSession().contract;
-const withBody = contract.authenticatedOperations.filter((op) => op.requestBody?.contentTypes.includes('application/json'));
+export default function requestErrorRules(): void {
+  const contract = getSession().contract;
+  const withBody = contract.authenticatedOperations.filter((op) => op.requestBody?.contentTypes.includes('application/json'));
 
-describe('errors', () => {
   scenario(['errors.unknown-route'], 'a route the spec does not have', async (s: Scenario) => {
     const worker = await s.session.pool().worker(s, 2);
     const reply = await s.send({ method: 'GET', path: `/no-such-route-${randomBytes(4).toString('hex')}`, auth: { key: worker } });
@@ -87,4 +86,4 @@ describe('errors', () => {
       });
     }
   }
-});
+}

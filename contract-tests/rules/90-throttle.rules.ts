@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import { unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { ping, regenerateKey, revokeKey } from '../src/harness/key-operations.ts';
@@ -12,11 +11,11 @@ import { getSession, NEEDS } from '../src/harness/session.ts';
  * address out, so it runs only with the target's test clock (to move past the lock-out
  * afterwards) and last but for cleanup.
  */
-const contract = getSession().contract;
-const names = contract.headers;
-const CONCURRENCY = 16;
+export default function throttleRules(): void {
+  const contract = getSession().contract;
+  const names = contract.headers;
+  const CONCURRENCY = 16;
 
-describe('throttle', () => {
   scenario(['throttle.failed-auth'], 'failed authentications from one address', async (s: Scenario) => {
     const clock = s.session.clock;
     const worker = await s.session.pool().worker(s, 10);
@@ -69,4 +68,4 @@ describe('throttle', () => {
     }
     expectSuccess(s, 'throttle.failed-auth', await ping(s, worker), contract.operation('ping'), 'a valid key once the throttle window has passed');
   }, { needs: [NEEDS.testClock] });
-});
+}

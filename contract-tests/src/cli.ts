@@ -1,3 +1,7 @@
+#!/usr/bin/env -S node --
+// `node --` ends Node's own options: Node 20–24 take an `--env-file` anywhere in their arguments
+// (nodejs/node#54232), even after the script, and exit 9 when the file is missing; with `--` the
+// suite reads its `--env-file` itself.
 import { main } from './main.ts';
 import { shapeRedactor } from './redact.ts';
 import { EXIT } from './results.ts';

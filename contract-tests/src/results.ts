@@ -1,6 +1,6 @@
 /**
- * The shapes results travel in: from a scenario (inside the vitest worker, in the test's meta)
- * to the runner, then to every report. Everything here is already redacted.
+ * The shapes results travel in: from a scenario to the runner, then to every report. Everything
+ * here is already redacted.
  */
 
 /** A request and its response as a report shows them. */
@@ -22,7 +22,7 @@ export interface SkipNote {
   reason: string;
 }
 
-/** What one scenario (one vitest test) recorded. */
+/** What one scenario recorded. */
 export interface LedgerData {
   /** The rules the scenario was declared for. */
   rules: string[];

@@ -5,14 +5,14 @@ import { renderSummary } from '../src/report/summary.ts';
 import { emptyLedger, EXIT, type LedgerData } from '../src/results.ts';
 import { ruleIds } from '../src/rule-catalogue.ts';
 import { aggregate } from '../src/runner/aggregate.ts';
-import type { ScenarioOutcome } from '../src/runner/collector.ts';
+import type { ScenarioOutcome } from '../src/runner/run-scenarios.ts';
 import { parseDreddSummary } from '../dredd/run.ts';
 
 const config = { baseUrl: 'http://target.example/v1', profile: 'full' as const, skip: [] };
 const SECRET = 'hk_test_0123456789abcdefghijABCDEFGHIJ0A1b2C';
 
 function scenario(name: string, patch: Partial<LedgerData>, extra: Partial<ScenarioOutcome> = {}): ScenarioOutcome {
-  return { name, file: 'rules/x.rules.ts', state: 'passed', ledger: { ...emptyLedger(), rules: ['auth.missing-key'], ...patch }, crashes: [], ...extra };
+  return { name, file: 'rules/x.rules.ts', state: 'passed', ledger: { ...emptyLedger(), rules: ['auth.missing-key'], ...patch }, crashes: [], durationMs: 1, ...extra };
 }
 
 describe('aggregate', () => {

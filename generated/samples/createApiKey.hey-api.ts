@@ -1,6 +1,5 @@
 // Create an API key (POST /api-keys)
-import { client } from '../sdk/client.gen.ts';
-import { createApiKey } from '../sdk/index.ts';
+import { client, createApiKey } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

@@ -1,5 +1,5 @@
 // Create an API key (POST /api-keys)
-import { createHeraldClient } from '../../client/index.ts';
+import { createHeraldClient } from '@herald/client';
 
 const herald = createHeraldClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

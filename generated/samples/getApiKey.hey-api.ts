@@ -1,6 +1,5 @@
 // Get an API key (GET /api-keys/{key_id})
-import { client } from '../sdk/client.gen.ts';
-import { getApiKey } from '../sdk/index.ts';
+import { client, getApiKey } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

@@ -1,6 +1,5 @@
 // Get the environment of the key (GET /environment)
-import { client } from '../sdk/client.gen.ts';
-import { getEnvironment } from '../sdk/index.ts';
+import { client, getEnvironment } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

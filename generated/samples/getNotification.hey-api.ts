@@ -1,6 +1,5 @@
 // Get a notification (GET /notifications/{notification_id})
-import { client } from '../sdk/client.gen.ts';
-import { getNotification } from '../sdk/index.ts';
+import { client, getNotification } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

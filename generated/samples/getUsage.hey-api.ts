@@ -1,6 +1,5 @@
 // Get rate-limit and quota usage (GET /usage)
-import { client } from '../sdk/client.gen.ts';
-import { getUsage } from '../sdk/index.ts';
+import { client, getUsage } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

@@ -1,5 +1,5 @@
 // Get rate-limit and quota usage (GET /usage)
-import { createHeraldClient } from '../../client/index.ts';
+import { createHeraldClient } from '@herald/client';
 
 const herald = createHeraldClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

@@ -1,6 +1,5 @@
 // List API keys (GET /api-keys)
-import { client } from '../sdk/client.gen.ts';
-import { listApiKeys } from '../sdk/index.ts';
+import { client, listApiKeys } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

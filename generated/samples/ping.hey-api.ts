@@ -1,6 +1,5 @@
 // Check a key (GET /ping)
-import { client } from '../sdk/client.gen.ts';
-import { ping } from '../sdk/index.ts';
+import { client, ping } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

@@ -1,6 +1,5 @@
 // Regenerate an API key (POST /api-keys/{key_id}/regenerate)
-import { client } from '../sdk/client.gen.ts';
-import { regenerateApiKey } from '../sdk/index.ts';
+import { client, regenerateApiKey } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

@@ -1,6 +1,5 @@
 // Revoke an API key (DELETE /api-keys/{key_id})
-import { client } from '../sdk/client.gen.ts';
-import { revokeApiKey } from '../sdk/index.ts';
+import { client, revokeApiKey } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

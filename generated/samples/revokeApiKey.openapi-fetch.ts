@@ -1,5 +1,5 @@
 // Revoke an API key (DELETE /api-keys/{key_id})
-import { createHeraldClient } from '../../client/index.ts';
+import { createHeraldClient } from '@herald/client';
 
 const herald = createHeraldClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

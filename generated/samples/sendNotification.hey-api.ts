@@ -1,6 +1,5 @@
 // Send a notification (POST /notifications)
-import { client } from '../sdk/client.gen.ts';
-import { sendNotification } from '../sdk/index.ts';
+import { client, sendNotification } from '@herald/client/sdk';
 
 client.setConfig({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',

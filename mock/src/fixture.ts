@@ -63,7 +63,18 @@ export interface SeededKey {
 }
 
 export function readFixture(path: string = DEMO_FIXTURE_PATH): Fixture {
-  return JSON.parse(readFileSync(path, 'utf8')) as Fixture;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FixtureError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Fixture;
+  } catch (error) {
+    throw new FixtureError(`${path} is not JSON: ${(error as Error).message}`);
+  }
 }
 
 export function seedStore(

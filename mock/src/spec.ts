@@ -200,7 +200,7 @@ export function pointer(document: SpecNode, jsonPointer: string): SpecNode {
 }
 
 /** Every server URL of the spec ends in the same path; the reference server serves it there. */
-function deriveBasePath(document: SpecNode): string {
+export function deriveBasePath(document: SpecNode): string {
   const paths = new Set<string>();
   for (const server of document.servers ?? [{ url: '/' }]) {
     const url = String(server.url).replace(/\{(\w+)\}/g, (_, name) => server.variables?.[name]?.default ?? name);

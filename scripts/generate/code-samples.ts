@@ -14,8 +14,12 @@ import {
 } from './openapi-document.ts';
 import { TsExpression, tsLiteral, tsString } from './ts-literal.ts';
 
-/** Where samples live, relative to the output root; their imports are relative to this folder. */
+/** Where samples live, relative to the output root. */
 export const SAMPLES_DIR = 'generated/samples';
+
+/** Samples import what an application installs: the client package and its SDK subpath. */
+const CLIENT_PACKAGE = '@herald/client';
+const SDK_ENTRY = `${CLIENT_PACKAGE}/sdk`;
 
 /** The form of the key every sample uses; the curl one names the others in a comment. */
 const SAMPLE_AUTH_SCHEME: AuthScheme = 'Bearer';
@@ -188,7 +192,7 @@ function openapiFetchSample(request: SampleRequest): string {
   })`;
   return [
     `// ${title(request)}`,
-    "import { createHeraldClient } from '../../client/index.ts';",
+    `import { createHeraldClient } from ${tsString(CLIENT_PACKAGE)};`,
     '',
     'const herald = createHeraldClient({',
     `  baseUrl: ${baseUrlExpression(request)},`,
@@ -210,8 +214,7 @@ function heyApiSample(request: SampleRequest): string {
   const call = `${operation.operationId}(${options.length ? `{\n${options.map((line) => `  ${line},`).join('\n')}\n}` : ''})`;
   return [
     `// ${title(request)}`,
-    "import { client } from '../sdk/client.gen.ts';",
-    `import { ${operation.operationId} } from '../sdk/index.ts';`,
+    `import { client, ${operation.operationId} } from ${tsString(SDK_ENTRY)};`,
     '',
     'client.setConfig({',
     `  baseUrl: ${baseUrlExpression(request)},`,

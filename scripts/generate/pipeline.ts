@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { bundleSpec } from './bundle.ts';
+import { CONTRACT_FACTS_FILE, contractFactsSource } from './contract-facts.ts';
 import { buildDocs, DOCS_FILE } from './docs.ts';
 import { downConvert } from './down-convert.ts';
 import { EXAMPLES_FILE, examplesCheckSource } from './examples-check.ts';
@@ -38,6 +39,7 @@ export async function generate(outRoot: string, log: (line: string) => void = ()
       { path: BUNDLE_JSON, content: jsonText(document) },
       { path: BUNDLE_YAML, content: YAML.stringify(document, { aliasDuplicateObjects: false, lineWidth: 100 }) },
       ...samples,
+      { path: CONTRACT_FACTS_FILE, content: contractFactsSource(document) },
       { path: README_FILE, content: generatedReadme() },
     ]));
   await timer.step('down-convert to 3.0', () =>

@@ -1,5 +1,6 @@
 // generated/README.md, written by generate like everything else in generated/, so that the
 // folder explains itself and the drift check keeps the explanation in step with the files.
+import { CONTRACT_FACTS_FILE } from './contract-facts.ts';
 import { DOCS_FILE } from './docs.ts';
 import { EXAMPLES_FILE } from './examples-check.ts';
 import { SAMPLES_DIR } from './code-samples.ts';
@@ -26,6 +27,7 @@ a single byte differs from what is committed here or in \`${DOCS_FILE}\`.
 | \`${local(TYPES_FILE)}\` | TypeScript types of paths, operations and components. | \`openapi-typescript\` |
 | \`${local(SDK_DIR)}/\` | A fetch-based SDK, one function per operation. | \`@hey-api/openapi-ts\` with \`openapi-ts.config.ts\` |
 | \`${local(SAMPLES_DIR)}/\` | Per operation: \`.curl.sh\`, \`.openapi-fetch.ts\` (through \`client/\`) and \`.hey-api.ts\`; the same text as the operation's \`x-codeSamples\`. | \`scripts/generate/code-samples.ts\` |
+| \`${local(CONTRACT_FACTS_FILE)}\` | The facts code needs at run time that types cannot carry (the security schemes), for \`@herald/client\`. | \`scripts/generate/contract-facts.ts\` |
 | \`${local(EXAMPLES_FILE)}\` | Every example of the spec assigned to its generated type, so \`tsc\` rejects an example that drifts from its schema. | \`scripts/generate/examples-check.ts\` |
 
 The TypeScript files here are type-checked by \`npm run typecheck\`. The samples read the key

@@ -1,4 +1,3 @@
-import { test, type TestContext } from 'vitest';
 import type { CredentialForm } from '../spec/contract.ts';
 import type { Operation } from '../spec/operations.ts';
 import { emptyLedger, type LedgerData, type RenderedExchange } from '../results.ts';
@@ -6,7 +5,7 @@ import type { RuleId } from '../rule-catalogue.ts';
 import type { Exchange } from '../http/http-client.ts';
 import type { Redactor } from '../redact.ts';
 import type { Reply } from './reply.ts';
-import { getSession, type Need, type Session } from './session.ts';
+import type { Need, Session } from './session.ts';
 
 /** A key presented in one of the spec's forms (default: the first), optionally with another scheme word. */
 export interface KeyCredential {
@@ -45,9 +44,9 @@ export class ScenarioAbort extends Error {
   override name = 'ScenarioAbort';
 }
 
-/** Thrown at the end of a scenario that recorded failures, so vitest marks it failed too. */
-export class RuleViolation extends Error {
-  override name = 'RuleViolation';
+/** Thrown by `Scenario.skip`: ends the scenario, which is then reported skipped with its reason. */
+export class ScenarioSkipped extends Error {
+  override name = 'ScenarioSkipped';
 }
 
 const DETAILED_FAILURES_PER_RULE = 5;
@@ -56,13 +55,15 @@ const BODY_LIMIT = 4000;
 const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
 
 /**
- * One scenario (one vitest test): sends requests, records every check under its rule id in a
- * ledger that travels to the runner in the test's meta.
+ * One run of one scenario: sends requests and records every check under its rule id in a ledger
+ * the runner aggregates.
  */
 export class Scenario {
   readonly ledger: LedgerData = emptyLedger();
 
-  constructor(readonly session: Session, readonly name: string, readonly rules: RuleId[], private readonly ctx: TestContext) {}
+  constructor(readonly session: Session, readonly name: string, readonly rules: RuleId[]) {
+    this.ledger.rules = [...rules];
+  }
 
   get primaryRule(): RuleId {
     return this.rules[0];
@@ -108,8 +109,7 @@ export class Scenario {
   /** Skips the rest of the scenario; every rule it declares is reported skipped with the reason. */
   skip(reason: string): never {
     for (const rule of this.rules) this.ledger.skips.push({ rule, reason });
-    this.ctx.skip(reason);
-    throw new Error('unreachable');
+    throw new ScenarioSkipped(reason);
   }
 
   /** Leaves one rule unchecked by this scenario, with the reason, and carries on with the rest. */
@@ -144,27 +144,48 @@ export interface ScenarioOptions {
   always?: boolean;
 }
 
+/** A scenario as declared by a rule file, before it runs. */
+export interface ScenarioDefinition {
+  rules: RuleId[];
+  name: string;
+  /** The rule file that declared it (`rules/10-auth.rules.ts`). */
+  file: string;
+  timeoutMs: number;
+  run(s: Scenario): Promise<void>;
+  /** Why this run leaves the whole scenario out, if it does. */
+  skipReason(session: Session): string | undefined;
+}
+
+let declared: ScenarioDefinition[] | undefined;
+let declaringFile = '';
+
 /**
- * Declares a scenario. Its test is named after its first rule, so vitest's own output (never
- * shown to users, but handy when debugging) still reads by rule.
+ * Calls each rule file's function and returns the scenarios they declared, in order. Rule files
+ * read the session (the contract, the configuration) while they declare, so the session must be
+ * current first.
  */
+export function declareScenarios(files: ReadonlyArray<{ file: string; declare: () => void }>): ScenarioDefinition[] {
+  declared = [];
+  try {
+    for (const { file, declare } of files) {
+      declaringFile = file;
+      declare();
+    }
+    return declared;
+  } finally {
+    declared = undefined;
+  }
+}
+
+/** Declares a scenario: called by rule files, inside `declareScenarios`. */
 export function scenario(rules: RuleId[], name: string, body: (s: Scenario) => Promise<void>, options: ScenarioOptions = {}): void {
-  test(`${rules[0]} › ${name}`, async (ctx) => {
-    const session = getSession();
-    const s = new Scenario(session, name, rules, ctx);
-    s.ledger.rules = [...rules];
-    ctx.task.meta.herald = s.ledger;
-    const reason = options.always ? undefined : session.skipReason(rules, options.needs ?? []);
-    if (reason) s.skip(reason);
-    try {
-      await body(s);
-    } catch (error) {
-      if (!(error instanceof ScenarioAbort)) throw error;
-    }
-    const failed = s.ledger.failures.length + Object.values(s.ledger.droppedFailures).reduce((a, b) => a + b, 0);
-    if (failed > 0) {
-      const rulesBroken = [...new Set(s.ledger.failures.map((f) => f.rule))].join(', ');
-      throw new RuleViolation(`${failed} check(s) failed: ${rulesBroken}`);
-    }
-  }, options.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
+  if (!declared) throw new Error(`scenario "${name}" declared outside declareScenarios()`);
+  declared.push({
+    rules,
+    name,
+    file: declaringFile,
+    timeoutMs: options.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
+    run: body,
+    skipReason: (session) => (options.always ? undefined : session.skipReason(rules, options.needs ?? [])),
+  });
 }

@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import { HttpClient } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
 import { ruleApplies, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
@@ -13,7 +12,7 @@ import type { Credential, Scenario, SendOptions } from './scenario.ts';
 import { SecretTracker } from './secret-tracker.ts';
 import { TargetStats } from './stats.ts';
 
-/** What the runner hands to the worker that runs the rules. */
+/** The configuration of one run, with the run's id (it names the keys the suite creates). */
 export interface WorkerConfig extends SuiteConfig {
   runId: string;
 }
@@ -34,9 +33,9 @@ export const NEEDS = {
 } satisfies Record<string, Need>;
 
 /**
- * Everything the scenarios of one run share inside the vitest worker: the configuration, the
- * contract read from the spec, the HTTP client, the secrets, the keys the suite created and the
- * target's clock. Rule files run one after another in one worker, so one session serves them all.
+ * Everything the scenarios of one run share: the configuration, the contract read from the spec,
+ * the HTTP client, the secrets, the keys the suite created and the target's clock. Scenarios run
+ * one after another, so one session serves them all.
  */
 export class Session {
   readonly contract: Contract;
@@ -166,19 +165,15 @@ function credentialHeaders(auth: Credential, defaultForm: CredentialForm): { hea
 }
 
 let current: Session | undefined;
-let preset: WorkerConfig | undefined;
 
-/**
- * For a harness that starts its target inside the worker itself (mutation testing: the mutated
- * server must run where the rules run): the configuration to use instead of the runner's.
- */
-export function presetSessionConfig(config: WorkerConfig): void {
-  preset = config;
-  current = undefined;
+/** Makes `session` the one rule files and scenarios see (`getSession()`) until the next call. */
+export function useSession(session: Session): Session {
+  current = session;
+  return session;
 }
 
-/** The session of this worker, created on first use from the configuration the runner provided. */
+/** The session of the run in progress. */
 export function getSession(): Session {
-  current ??= new Session(preset ?? inject('herald'));
+  if (!current) throw new Error('no suite run in progress (useSession was not called)');
   return current;
 }

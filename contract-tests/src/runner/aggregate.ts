@@ -1,6 +1,6 @@
 import { EXIT, type RuleResult, type RunResult } from '../results.ts';
 import { RULES, ruleGroup, ruleIds, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
-import type { ScenarioOutcome } from './collector.ts';
+import type { ScenarioOutcome } from './run-scenarios.ts';
 import type { SuiteConfig } from './config.ts';
 
 const DETAILED_FAILURES_PER_RULE = 20;
@@ -34,10 +34,6 @@ export function aggregate(
   const errors = [...runnerErrors];
   for (const scenario of scenarios) {
     const ledger = scenario.ledger;
-    if (!ledger) {
-      if (scenario.crashes.length > 0) errors.push(...scenario.crashes.map((c) => `${scenario.name}: ${c}`));
-      continue;
-    }
     requests += ledger.requests;
     failedAuthentications += ledger.failedAuthentications;
     if (ledger.failedAuthentications > 0) {

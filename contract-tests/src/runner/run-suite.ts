@@ -1,26 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node';
 import { HttpClient } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
 import type { RunResult } from '../results.ts';
 import { Contract, credentialHeader } from '../spec/contract.ts';
-import type { WorkerConfig } from '../harness/session.ts';
+import { declareScenarios } from '../harness/scenario.ts';
+import { Session, useSession } from '../harness/session.ts';
+import { RULE_FILES } from '../../rules/index.ts';
 import { aggregate } from './aggregate.ts';
-import { Collector } from './collector.ts';
 import { configuredKeys, type SuiteConfig } from './config.ts';
-
-const SUITE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Rule files run in name order (`10-auth`, `20-lifecycle`, …): the target's clock is shared. */
-class FileNameOrder extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => basename(a.moduleId).localeCompare(basename(b.moduleId)));
-  }
-}
+import { runScenarios, type ScenarioOutcome } from './run-scenarios.ts';
 
 /** A problem of the runner or its configuration, not of the target. */
 export class RunnerError extends Error {
@@ -28,17 +16,16 @@ export class RunnerError extends Error {
 }
 
 /**
- * Runs the conformance suite against one target and returns the result per rule. Vitest is the
- * engine, driven through its Node API with this file's settings only (no config file is read):
- * one worker, files in order, no isolation between them so that one session (keys, secrets,
- * clock) serves the whole run, and a silent collector as the only reporter.
+ * Runs the conformance suite against one target and returns the result per rule: a preflight
+ * (spec readable, target answering, the key accepted), then every scenario the rule files
+ * declare, one after another, in one session (keys, secrets, the target's clock).
  */
 export async function runSuite(config: SuiteConfig): Promise<RunResult> {
   const startedAt = new Date();
   const started = performance.now();
   const errors: string[] = [];
   const redactor = new Redactor(configuredKeys(config));
-  const finish = (scenarios: Collector['scenarios']) =>
+  const finish = (scenarios: ScenarioOutcome[]) =>
     aggregate(scenarios, errors.map((e) => redactor.redact(e)), config, startedAt, Math.round(performance.now() - started));
 
   try {
@@ -48,40 +35,14 @@ export async function runSuite(config: SuiteConfig): Promise<RunResult> {
     return finish([]);
   }
 
-  const collector = new Collector();
-  const workerConfig: WorkerConfig = { ...config, runId: randomBytes(4).toString('hex') };
-  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  let outcomes: ScenarioOutcome[] = [];
   try {
-    const vitest = await createVitest('test', {
-      config: false,
-      root: SUITE_ROOT,
-      dir: SUITE_ROOT,
-      include: ['rules/**/*.rules.ts'],
-      watch: false,
-      reporters: [collector],
-      provide: { herald: workerConfig },
-      pool: 'threads',
-      maxWorkers: 1,
-      isolate: false,
-      fileParallelism: false,
-      sequence: { sequencer: FileNameOrder },
-      testTimeout: 120_000,
-      hookTimeout: 120_000,
-      passWithNoTests: false,
-      silent: true,
-      // Nothing written next to the suite: it may be installed read-only.
-      cache: false,
-    }, { logLevel: 'silent', clearScreen: false, cacheDir: join(tmpdir(), 'herald-contract-vite') }, { stdout: silent, stderr: silent });
-    try {
-      await vitest.start();
-    } finally {
-      await vitest.close();
-    }
+    const session = useSession(new Session({ ...config, runId: randomBytes(4).toString('hex') }));
+    outcomes = await runScenarios(session, declareScenarios(RULE_FILES));
   } catch (error) {
-    errors.push(`the test engine failed: ${(error as Error).stack ?? error}`);
+    errors.push(`the suite crashed: ${(error as Error).stack ?? error}`);
   }
-  errors.push(...collector.errors);
-  return finish(collector.scenarios);
+  return finish(outcomes);
 }
 
 /**

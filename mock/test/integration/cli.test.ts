@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,7 @@ async function startCli(flags: string[]) {
   return cli;
 }
 
-describe('npm start (mock/start.ts)', () => {
+describe('herald-mock (mock/start.ts, npm start)', () => {
   it('starts on a free port, writes the env file, prints keys, serves the API and stops cleanly on SIGTERM', async () => {
     const scale = 2;
     const cli = await startCli(['--rate-limit-scale', String(scale)]);
@@ -92,14 +93,47 @@ describe('npm start (mock/start.ts)', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  /** The command's exit code and what it printed on stderr. */
+  async function startFailure(args: string[]): Promise<{ code: unknown; err: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    return { code, err };
+  }
+
   it('refuses bad flags with a usage message', async () => {
-    for (const args of [['--port', 'x'], ['--rate-limit-scale', '0'], ['--log-level', 'loud'], ['--bogus']]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'mock/start.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (c) => (err += c));
-      const code = await new Promise((resolve) => child.once('exit', resolve));
+    for (const args of [['--port', 'x'], ['--rate-limit-scale', '0'], ['--log-level', 'loud'], ['--bogus'], ['serve'], ['prism', '--fixture', 'x.json']]) {
+      const { code, err } = await startFailure(args);
       expect(code, args.join(' ')).toBe(2);
-      expect(err).toContain('Usage: npm start');
+      expect(err).toMatch(/^herald-mock: .+\n\nUsage: herald-mock/);
+    }
+  });
+
+  it('refuses a missing or malformed fixture in one line, exit 2, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    const malformed = join(dir, 'broken.json');
+    writeFileSync(malformed, '{"accounts": [');
+    const wrongShape = join(dir, 'wrong.json');
+    writeFileSync(wrongShape, '{"accounts": 3}');
+    for (const [file, said] of [[join(dir, 'missing.json'), 'no such file'], [malformed, 'is not JSON'], [wrongShape, 'needs an "accounts" array']] as const) {
+      const { code, err } = await startFailure(['--port', '0', '--fixture', file]);
+      expect(code, file).toBe(2);
+      expect(err).toMatch(new RegExp(`^herald-mock: invalid fixture: .*${said}.*\\n$`));
+      expect(err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('says the port is in use in one line, exit 1', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      const { code, err } = await startFailure(['--port', String(port), '--host', '127.0.0.1']);
+      expect(code).toBe(1);
+      expect(err).toBe(`herald-mock: port ${port} on 127.0.0.1 is already in use: stop what runs there, or pick another port (--port N, or --port 0 for a free one)\n`);
+    } finally {
+      busy.close();
     }
   });
 });
