@@ -7,6 +7,8 @@ import { renderJUnit } from './report/junit.ts';
 import { renderSummary } from './report/summary.ts';
 import { ConfigError, resolveConfig, usage } from './runner/config.ts';
 import { runSuite } from './runner/run-suite.ts';
+import { Contract } from './spec/contract.ts';
+import { SpecError } from './spec/spec-document.ts';
 
 /**
  * The whole command: resolve the configuration, run the suite, print the
@@ -29,6 +31,13 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const config = request.config;
+  try {
+    Contract.load(config.specPath);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    process.stderr.write(`herald-contract: ${error.message}\n`);
+    return EXIT.error;
+  }
   const result = await runSuite(config);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   process.stdout.write(`${renderSummary(result, { color, detailsPerRule: config.verbose ? 20 : 3 })}\n`);

@@ -62,7 +62,7 @@ export const OPTIONS: OptionDefinition[] = [
   { key: 'junit', flag: 'junit', env: 'HERALD_JUNIT', kind: 'string', help: 'Write a JUnit XML report to FILE' },
   { key: 'html', flag: 'html', env: 'HERALD_HTML', kind: 'string', help: 'Write a self-contained HTML report to FILE' },
   { key: 'json', flag: 'json', env: 'HERALD_JSON', kind: 'string', help: 'Write the results as JSON to FILE' },
-  { key: 'specPath', flag: 'spec', env: 'HERALD_SPEC', kind: 'string', help: 'Bundled OpenAPI document to derive the checks from; default generated/openapi.json' },
+  { key: 'specPath', flag: 'spec', env: 'HERALD_SPEC', kind: 'string', help: 'Bundled OpenAPI 3.1 document to derive the checks from; default: the one shipped with the suite' },
   { key: 'skip', flag: 'skip', env: 'HERALD_SKIP', kind: 'list', help: 'Comma-separated rule ids or groups to leave out (reported as skipped)' },
   { key: 'verbose', flag: 'verbose', env: 'HERALD_VERBOSE', kind: 'flag', help: 'List every rule, not only failures and skips' },
 ];
@@ -154,13 +154,13 @@ function positiveInteger(value: string | undefined, fallback: number, what: stri
 
 export function usage(): string {
   const lines = [
-    'Usage: herald-contract --base-url URL [--env-file FILE] [options]',
-    '       npm run contract -- --env-file FILE',
+    'Usage: npx herald-contract --base-url URL [options]      (the key in HERALD_API_KEY)',
+    '       npx herald-contract --env-file FILE [options]',
     '',
-    'Checks a Herald deployment against the Herald v1 contract (generated/openapi.json).',
-    'Flags override the --env-file, which overrides the environment.',
+    'Checks a Herald deployment against the Herald v1 contract (the bundled spec it ships with;',
+    '--spec names another). Flags override the --env-file, which overrides the environment.',
     '',
-    '  --env-file FILE                    NAME=value file (as `npm start -- --env-out FILE` writes)',
+    '  --env-file FILE                    NAME=value file (as `npx herald-mock --env-out FILE` writes)',
   ];
   for (const option of OPTIONS) {
     const arg = option.kind === 'flag' ? '' : option.kind === 'secret' ? ' KEY' : option.kind === 'integer' ? ' N' : option.key === 'profile' ? ' NAME' : option.key === 'skip' ? ' IDS' : option.key.endsWith('Url') ? ' URL' : ' FILE';

@@ -1,6 +1,6 @@
 import { readOperations, type Operation } from './operations.ts';
 import { SchemaValidator } from './schema-validator.ts';
-import { SpecDocument, type JsonObject } from './spec-document.ts';
+import { SpecDocument, SpecError, type JsonObject } from './spec-document.ts';
 
 /** One error code as the spec defines it: its status, `type` URI, `title` and schema. */
 export interface ProblemSpec {
@@ -97,8 +97,20 @@ export class Contract {
     }
   }
 
+  /**
+   * The contract of the spec at `path` (default: the one the suite ships). A document the suite
+   * cannot derive its checks from — not Herald's, or missing what the checks need — is a
+   * SpecError naming what is missing.
+   */
   static load(path?: string): Contract {
-    return new Contract(SpecDocument.load(path));
+    const document = SpecDocument.load(path);
+    const missing = missingHeraldParts(document);
+    if (missing.length > 0) throw new SpecError(`${document.source} is not a Herald spec: it has no ${missing.join(', no ')}`);
+    try {
+      return new Contract(document);
+    } catch (error) {
+      throw new SpecError(`${document.source} is not a Herald spec: ${(error as Error).message}`);
+    }
   }
 
   operation(id: string): Operation {
@@ -128,6 +140,17 @@ function schemas(spec: SpecDocument): Record<string, JsonObject> {
 }
 
 /** Problem schemas are the ones whose `allOf` pins `code` (and `status`, `type`, `title`) with `const`. */
+/** The parts of a Herald spec the suite derives its checks from, as far as a glance can tell. */
+function missingHeraldParts(spec: SpecDocument): string[] {
+  const components = (spec.root.components ?? {}) as JsonObject;
+  const schemaNames = Object.keys((components.schemas ?? {}) as JsonObject);
+  const missing: string[] = [];
+  if (Object.keys((spec.root.paths ?? {}) as JsonObject).length === 0) missing.push('paths');
+  if (Object.keys((components.securitySchemes ?? {}) as JsonObject).length === 0) missing.push('components.securitySchemes');
+  for (const name of ['Problem', 'Scope', 'SecretKey', 'KeyPrefix']) if (!schemaNames.includes(name)) missing.push(`${name} schema`);
+  return missing;
+}
+
 function readProblems(spec: SpecDocument): Map<string, ProblemSpec> {
   const problems = new Map<string, ProblemSpec>();
   for (const [name, schema] of Object.entries(schemas(spec))) {

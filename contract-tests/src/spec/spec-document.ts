@@ -9,12 +9,34 @@ export type JsonObject = Record<string, unknown>;
 
 export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../../generated/openapi.json', import.meta.url));
 
+/** The spec given to the suite cannot be used; the message is one line, fit for a user. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
 export class SpecDocument {
   constructor(readonly root: JsonObject, readonly source: string) {}
 
+  /** Reads a bundled OpenAPI 3.1 JSON document; SpecError says in one line why a file is not one. */
   static load(path: string = DEFAULT_SPEC_PATH): SpecDocument {
-    const text = readFileSync(path, 'utf8');
-    return new SpecDocument(JSON.parse(text) as JsonObject, path);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new SpecError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`);
+    }
+    let root: unknown;
+    try {
+      root = JSON.parse(text);
+    } catch {
+      throw new SpecError(`${path} is not JSON (give the bundled spec, @herald/openapi's openapi.json)`);
+    }
+    const version = (root as JsonObject | null)?.openapi;
+    if (typeof version !== 'string' || !version.startsWith('3.1.')) {
+      throw new SpecError(`${path} is not an OpenAPI 3.1 document (openapi: ${JSON.stringify(version ?? null)})`);
+    }
+    return new SpecDocument(root as JsonObject, path);
   }
 
   /** Follows a local JSON pointer (`#/components/...`). */
