@@ -6,6 +6,7 @@ import { FULL, TINY, type Settings } from './lib/settings.ts';
 import { measureConformance } from './rows/conformance.ts';
 import { measureGeneration } from './rows/generation.ts';
 import { measureIdempotencyFlood, measureUnknownKeyFlood } from './rows/memory.ts';
+import { measurePackages } from './rows/packages.ts';
 import { measureRejection } from './rows/rejection.ts';
 import { measureThroughput } from './rows/throughput.ts';
 
@@ -14,7 +15,7 @@ import { measureThroughput } from './rows/throughput.ts';
 // A row short of its target is a finding, not a failure: the exit code is 0 unless a row could
 // not be measured at all (then 1, with the reason in the table).
 
-const USAGE = `Usage: npm run bench -- [--tiny] [--out FILE] [--only 1,2,3,4,5]
+const USAGE = `Usage: npm run bench -- [--tiny] [--out FILE] [--only 1,2,3,4,5,6]
 
   --tiny       every row, seconds instead of minutes (for the smoke test; figures mean nothing)
   --out FILE   where to write the JSON results (default bench/results.json)
@@ -44,6 +45,7 @@ const ROWS: Array<{ group: number; id: string; name: string; measure: (s: Settin
   { group: 3, id: 'memory.idempotency-keys', name: 'memory under an idempotency-key flood', measure: measureIdempotencyFlood },
   { group: 4, id: 'conformance', name: 'conformance suite beside dredd', measure: measureConformance },
   { group: 5, id: 'generation', name: 'generation', measure: measureGeneration },
+  { group: 6, id: 'packages', name: 'the packages as installed', measure: measurePackages },
 ];
 
 const startedAt = new Date();

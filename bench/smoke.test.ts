@@ -58,6 +58,13 @@ const EXPECTED_ROWS = [
   'conformance.checks-vs-dredd',
   'conformance.wall-vs-dredd',
   'generation',
+  ...['openapi', 'client', 'mock', 'contract'].map((name) => `packages.${name}`),
+  'packages.client.install-size',
+  'packages.contract-and-mock.vs-repo',
+  'packages.contract.help-start',
+  'packages.suite-installed',
+  'packages.suite-repository',
+  'packages.suite-installed.vs-repository',
 ];
 
 describe('npm run bench -- --tiny', () => {
@@ -78,7 +85,7 @@ describe('npm run bench -- --tiny', () => {
         figure: expect.any(String),
         method: expect.any(String),
       });
-      expect([1, 2, 3, 4, 5]).toContain(row.group);
+      expect([1, 2, 3, 4, 5, 6]).toContain(row.group);
       expect(['pass', 'short', 'info']).toContain(row.result);
       for (const value of Object.values(row.values)) if (value !== null) expect(Number.isFinite(value), row.id).toBe(true);
       if (row.target === null) {
@@ -108,6 +115,11 @@ describe('npm run bench -- --tiny', () => {
     }
     expect(byId.get('conformance.suite')?.values.checks).toBeGreaterThan(0);
     expect(byId.get('conformance.dredd')?.values.transactions).toBeGreaterThan(0);
+    for (const name of ['openapi', 'client', 'mock', 'contract']) {
+      expect(byId.get(`packages.${name}`)?.values.tarballBytes, name).toBeGreaterThan(0);
+      expect(byId.get(`packages.${name}`)?.values.installBytes, name).toBeGreaterThan(0);
+    }
+    expect(byId.get('packages.suite-installed')?.values.wallMs).toBeGreaterThan(0);
     expect(byId.get('generation')?.values.wallMs).toBeGreaterThan(0);
   });
 
