@@ -177,6 +177,16 @@ describe('against Prism (stateless profile)', () => {
   }, 90_000);
   afterAll(() => prism?.close());
 
+  test('Prism serves the spec under the base path, like the real API, and sends no CORS headers', async () => {
+    const key = unknownWellFormedKey(Contract.load().keyFormat);
+    const served = await fetch(`${prism.baseUrl}/ping`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('access-control-allow-origin')).toBeNull();
+    const root = await fetch(`${prism.origin}/ping`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(root.status).toBe(404);
+    await Promise.all([served.body?.cancel(), root.body?.cancel()]);
+  });
+
   test('the stateless profile passes', async () => {
     const run = await runContract(['--profile', 'stateless'], { HERALD_BASE_URL: prism.baseUrl, HERALD_API_KEY: unknownWellFormedKey(Contract.load().keyFormat) });
     try {

@@ -26,7 +26,7 @@ a single byte differs from what is committed here or in \`${DOCS_FILE}\`.
 | \`openapi-3.0.json\` | The same document down-converted to OpenAPI 3.0.3 for tools that read only 3.0 (dredd). | \`@apiture/openapi-down-convert\`, then \`scripts/generate/down-convert.ts\` |
 | \`${local(TYPES_FILE)}\` | TypeScript types of paths, operations and components. | \`openapi-typescript\` |
 | \`${local(SDK_DIR)}/\` | A fetch-based SDK, one function per operation. | \`@hey-api/openapi-ts\` with \`openapi-ts.config.ts\` |
-| \`${local(SAMPLES_DIR)}/\` | Per operation: \`.curl.sh\`, \`.openapi-fetch.ts\` (through \`client/\`) and \`.hey-api.ts\`; the same text as the operation's \`x-codeSamples\`. | \`scripts/generate/code-samples.ts\` |
+| \`${local(SAMPLES_DIR)}/\` | Per operation: \`.curl.sh\`, \`.openapi-fetch.ts\` (through \`@herald/client\`) and \`.hey-api.ts\` (\`@herald/client/sdk\`); the same text as the operation's \`x-codeSamples\`. | \`scripts/generate/code-samples.ts\` |
 | \`${local(CONTRACT_FACTS_FILE)}\` | The facts code needs at run time that types cannot carry (the security schemes), for \`@herald/client\`. | \`scripts/generate/contract-facts.ts\` |
 | \`${local(EXAMPLES_FILE)}\` | Every example of the spec assigned to its generated type, so \`tsc\` rejects an example that drifts from its schema. | \`scripts/generate/examples-check.ts\` |
 
