@@ -79,6 +79,9 @@ export const listApiKeys_200_twoKeys: operations['listApiKeys']['responses'][200
   next_cursor: null,
 };
 
+// #/paths/~1api-keys/post/parameters/0/example
+export const createApiKey_parameter_Idempotency_Key: NonNullable<operations['createApiKey']['parameters']['header']>['Idempotency-Key'] = '5b0c6f1e-2d4a-4f8e-9b3c-7a1d2e4f6a80';
+
 // #/paths/~1api-keys/post/requestBody/content/application~1json/examples/readOnlyDashboardKey → #/components/examples/CreateApiKeyRequest
 export const createApiKey_request_readOnlyDashboardKey: NonNullable<operations['createApiKey']['requestBody']>['content']['application/json'] = {
   name: 'Dashboard (read-only)',
@@ -133,6 +136,9 @@ export const getApiKey_200_fullAccess: operations['getApiKey']['responses'][200]
   },
 };
 
+// #/paths/~1api-keys~1{key_id}~1regenerate/post/parameters/0/example
+export const regenerateApiKey_parameter_Idempotency_Key: NonNullable<operations['regenerateApiKey']['parameters']['header']>['Idempotency-Key'] = 'c2e9a7d4-8f13-4b6a-a5e0-3d7f9b1c4e26';
+
 // #/paths/~1api-keys~1{key_id}~1regenerate/post/requestBody/content/application~1json/examples/thirtyMinuteGrace → #/components/examples/RegenerateWithGracePeriod
 export const regenerateApiKey_request_thirtyMinuteGrace: NonNullable<operations['regenerateApiKey']['requestBody']>['content']['application/json'] = { grace_period_seconds: 1800 };
 
@@ -159,6 +165,9 @@ export const regenerateApiKey_200_withGracePeriod: operations['regenerateApiKey'
     secret: 'hk_test_EXAMPLE2DevelopmentSecretKey000QRjIn',
   },
 };
+
+// #/paths/~1notifications/post/parameters/0/example
+export const sendNotification_parameter_Idempotency_Key: NonNullable<operations['sendNotification']['parameters']['header']>['Idempotency-Key'] = '8e03978e-40d5-43e8-bc93-6894a57f9324';
 
 // #/paths/~1notifications/post/requestBody/content/application~1json/examples/email → #/components/examples/EmailNotificationRequest
 export const sendNotification_request_email: NonNullable<operations['sendNotification']['requestBody']>['content']['application/json'] = {
@@ -427,17 +436,14 @@ export const TooManyRequestsOrQuotaExceededResponse_authenticationThrottled: com
   request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
 };
 
-// #/components/parameters/Limit/example
-export const parameter_Limit: components['parameters']['Limit'] = 20;
+// #/components/parameters/LimitQuery/example
+export const parameter_LimitQuery: components['parameters']['LimitQuery'] = 20;
 
-// #/components/parameters/IdempotencyKey/example
-export const parameter_IdempotencyKey: components['parameters']['IdempotencyKey'] = '8e03978e-40d5-43e8-bc93-6894a57f9324';
+// #/components/parameters/KeyIdPath/example
+export const parameter_KeyIdPath: components['parameters']['KeyIdPath'] = 'key_3xQm7RcV9pLk2NwT8sHa4YdE';
 
-// #/components/parameters/KeyId/example
-export const parameter_KeyId: components['parameters']['KeyId'] = 'key_3xQm7RcV9pLk2NwT8sHa4YdE';
-
-// #/components/parameters/NotificationId/example
-export const parameter_NotificationId: components['parameters']['NotificationId'] = 'ntf_5GhT8kLm2QwX7pRz4VcN9bJs';
+// #/components/parameters/NotificationIdPath/example
+export const parameter_NotificationIdPath: components['parameters']['NotificationIdPath'] = 'ntf_5GhT8kLm2QwX7pRz4VcN9bJs';
 
 // #/components/headers/XRequestId/example
 export const header_XRequestId: components['headers']['XRequestId'] = 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH';
@@ -462,6 +468,12 @@ export const header_WWWAuthenticate: components['headers']['WWWAuthenticate'] = 
 
 // #/components/headers/RetryAfter/example
 export const header_RetryAfter: components['headers']['RetryAfter'] = 42;
+
+// #/components/headers/RateLimitExhausted/example
+export const header_RateLimitExhausted: components['headers']['RateLimitExhausted'] = '"default";r=0;t=42';
+
+// #/components/headers/XRateLimitRemainingExhausted/example
+export const header_XRateLimitRemainingExhausted: components['headers']['XRateLimitRemainingExhausted'] = 0;
 
 // #/components/headers/Location/example
 export const header_Location: components['headers']['Location'] = '/v1/api-keys/key_3xQm7RcV9pLk2NwT8sHa4YdE';
@@ -503,7 +515,7 @@ export const schema_Environment_api_base_url_0: NonNullable<components['schemas'
 export const schema_Environment_websocket_url_0: NonNullable<components['schemas']['Environment']>['websocket_url'] = 'wss://ws.herald.example';
 
 // #/components/schemas/Cursor/examples [0]
-export const schema_Cursor_0: components['schemas']['Cursor'] = 'a2V5XzN4UW03UmNWOXBMazJOd1Q4c0hhNFlkRQ';
+export const schema_Cursor_0: components['schemas']['Cursor'] = 'YWZ0ZXI6Mg';
 
 // #/components/schemas/KeyName/examples [0]
 export const schema_KeyName_0: components['schemas']['KeyName'] = 'Billing service';

@@ -92,7 +92,11 @@ const securitySchemes = Object.values(spec.components.securitySchemes).map(deref
 const CREDENTIAL_HEADERS = [...new Set(securitySchemes.map((s) => (s.type === 'http' ? 'Authorization' : s.name)))];
 const AUTHORIZATION_SCHEME = securitySchemes.map((s) => s['x-herald-authorization-scheme']).find(Boolean);
 const BARE_KEY_HEADER = securitySchemes.find((s) => s.type === 'apiKey' && s.name.toLowerCase() !== 'authorization').name;
-const IDEMPOTENCY_KEY_HEADER = deref(spec.components.parameters.IdempotencyKey).name;
+// The header parameter whose schema is IdempotencyKey (each POST declares its own, with its own example).
+const IDEMPOTENCY_KEY_HEADER = Object.values(spec.paths)
+  .flatMap((item) => Object.values(item).filter((op) => op && Array.isArray(op.parameters)))
+  .flatMap((op) => op.parameters.map(deref))
+  .find((p) => p.in === 'header' && p.schema && p.schema.$ref === '#/components/schemas/IdempotencyKey').name;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP, for the setup the transactions need.

@@ -25,8 +25,8 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  */
 export const ping = <ThrowOnError extends boolean = false>(options?: Options<PingData, ThrowOnError>) => (options?.client ?? client).get<PingResponses, PingErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/ping',
@@ -40,8 +40,8 @@ export const ping = <ThrowOnError extends boolean = false>(options?: Options<Pin
  */
 export const getEnvironment = <ThrowOnError extends boolean = false>(options?: Options<GetEnvironmentData, ThrowOnError>) => (options?.client ?? client).get<GetEnvironmentResponses, GetEnvironmentErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/environment',
@@ -55,8 +55,8 @@ export const getEnvironment = <ThrowOnError extends boolean = false>(options?: O
  */
 export const listApiKeys = <ThrowOnError extends boolean = false>(options?: Options<ListApiKeysData, ThrowOnError>) => (options?.client ?? client).get<ListApiKeysResponses, ListApiKeysErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/api-keys',
@@ -70,8 +70,8 @@ export const listApiKeys = <ThrowOnError extends boolean = false>(options?: Opti
  */
 export const createApiKey = <ThrowOnError extends boolean = false>(options: Options<CreateApiKeyData, ThrowOnError>) => (options.client ?? client).post<CreateApiKeyResponses, CreateApiKeyErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/api-keys',
@@ -89,8 +89,8 @@ export const createApiKey = <ThrowOnError extends boolean = false>(options: Opti
  */
 export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/api-keys/{key_id}',
@@ -104,8 +104,8 @@ export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Opti
  */
 export const getApiKey = <ThrowOnError extends boolean = false>(options: Options<GetApiKeyData, ThrowOnError>) => (options.client ?? client).get<GetApiKeyResponses, GetApiKeyErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/api-keys/{key_id}',
@@ -119,8 +119,8 @@ export const getApiKey = <ThrowOnError extends boolean = false>(options: Options
  */
 export const regenerateApiKey = <ThrowOnError extends boolean = false>(options: Options<RegenerateApiKeyData, ThrowOnError>) => (options.client ?? client).post<RegenerateApiKeyResponses, RegenerateApiKeyErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/api-keys/{key_id}/regenerate',
@@ -138,8 +138,8 @@ export const regenerateApiKey = <ThrowOnError extends boolean = false>(options: 
  */
 export const sendNotification = <ThrowOnError extends boolean = false>(options: Options<SendNotificationData, ThrowOnError>) => (options.client ?? client).post<SendNotificationResponses, SendNotificationErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/notifications',
@@ -157,8 +157,8 @@ export const sendNotification = <ThrowOnError extends boolean = false>(options: 
  */
 export const getNotification = <ThrowOnError extends boolean = false>(options: Options<GetNotificationData, ThrowOnError>) => (options.client ?? client).get<GetNotificationResponses, GetNotificationErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/notifications/{notification_id}',
@@ -172,8 +172,8 @@ export const getNotification = <ThrowOnError extends boolean = false>(options: O
  */
 export const getUsage = <ThrowOnError extends boolean = false>(options?: Options<GetUsageData, ThrowOnError>) => (options?.client ?? client).get<GetUsageResponses, GetUsageErrors, ThrowOnError>({
     security: [
-        { name: 'Authorization', type: 'apiKey' },
         { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
         { name: 'X-API-Key', type: 'apiKey' }
     ],
     url: '/usage',

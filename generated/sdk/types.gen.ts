@@ -93,22 +93,22 @@ export type EnvironmentSummary = {
 };
 
 /**
- * PingResult
+ * KeyCheck
  *
  * Who you are, as far as the API is concerned.
  */
-export type PingResult = {
+export type KeyCheck = {
     key: KeyIdentity;
     environment: EnvironmentSummary;
 };
 
 /**
- * PingBody
+ * KeyCheckBody
  *
  * The body of a successful ping.
  */
-export type PingBody = {
-    data: PingResult;
+export type KeyCheckBody = {
+    data: KeyCheck;
 };
 
 /**
@@ -512,11 +512,21 @@ export type ApiKeyPage = {
 };
 
 /**
- * CreateApiKeyRequest
+ * IdempotencyKey
+ *
+ * A unique value you choose (a UUID is ideal) that makes retrying a `POST` safe for 24 hours
+ * (see "Idempotency" above). Up to 255 printable ASCII characters, no spaces. Use a new one for
+ * every request you mean to be new; send the same one again only to retry that request.
+ *
+ */
+export type IdempotencyKey = string;
+
+/**
+ * NewApiKey
  *
  * A new key for the environment of the key that sends the request.
  */
-export type CreateApiKeyRequest = {
+export type NewApiKey = {
     name?: KeyName;
     /**
      * The scopes of the new key. Omitted: every scope the creating key holds. A scope the
@@ -570,11 +580,11 @@ export type ApiKeyBody = {
 };
 
 /**
- * RegenerateApiKeyRequest
+ * RegenerateOptions
  *
  * How to retire the secret being replaced. The body may be omitted.
  */
-export type RegenerateApiKeyRequest = {
+export type RegenerateOptions = {
     /**
      * How long the old secret keeps working, in seconds. `0` (the default) ends it at once;
      * afterwards it answers `expired_api_key`. Regenerate your own key with a grace period if
@@ -848,29 +858,22 @@ export type ApiKeyWithSecretBodyWritable = {
 /**
  * How many items a page holds at most.
  */
-export type Limit = number;
+export type LimitQuery = number;
 
 /**
  * The `next_cursor` of the previous page; omit it for the first page.
  */
-export type Cursor2 = Cursor;
-
-/**
- * A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
- * Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
- *
- */
-export type IdempotencyKey = string;
+export type CursorQuery = Cursor;
 
 /**
  * The key's `id`. Keys of other environments answer `404`.
  */
-export type KeyId2 = KeyId;
+export type KeyIdPath = KeyId;
 
 /**
  * The notification's `id`. Notifications of other environments answer `404`.
  */
-export type NotificationId2 = NotificationId;
+export type NotificationIdPath = NotificationId;
 
 export type PingData = {
     body?: never;
@@ -908,7 +911,7 @@ export type PingResponses = {
     /**
      * The key works.
      */
-    200: PingBody;
+    200: KeyCheckBody;
 };
 
 export type PingResponse = PingResponses[keyof PingResponses];
@@ -1005,14 +1008,12 @@ export type ListApiKeysResponses = {
 export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
 
 export type CreateApiKeyData = {
-    body: CreateApiKeyRequest;
+    body: NewApiKey;
     headers?: {
         /**
-         * A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-         * Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
-         *
+         * A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
          */
-        'Idempotency-Key'?: string;
+        'Idempotency-Key'?: IdempotencyKey;
     };
     path?: never;
     query?: never;
@@ -1166,14 +1167,12 @@ export type GetApiKeyResponses = {
 export type GetApiKeyResponse = GetApiKeyResponses[keyof GetApiKeyResponses];
 
 export type RegenerateApiKeyData = {
-    body?: RegenerateApiKeyRequest;
+    body?: RegenerateOptions;
     headers?: {
         /**
-         * A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-         * Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
-         *
+         * A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
          */
-        'Idempotency-Key'?: string;
+        'Idempotency-Key'?: IdempotencyKey;
     };
     path: {
         /**
@@ -1239,11 +1238,9 @@ export type SendNotificationData = {
     body: NotificationRequest;
     headers?: {
         /**
-         * A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-         * Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
-         *
+         * A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
          */
-        'Idempotency-Key'?: string;
+        'Idempotency-Key'?: IdempotencyKey;
     };
     path?: never;
     query?: never;

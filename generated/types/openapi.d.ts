@@ -77,7 +77,7 @@ export interface paths {
                  * @description The key's `id`. Keys of other environments answer `404`.
                  * @example key_3xQm7RcV9pLk2NwT8sHa4YdE
                  */
-                key_id: components["parameters"]["KeyId"];
+                key_id: components["parameters"]["KeyIdPath"];
             };
             cookie?: never;
         };
@@ -107,7 +107,7 @@ export interface paths {
                  * @description The key's `id`. Keys of other environments answer `404`.
                  * @example key_3xQm7RcV9pLk2NwT8sHa4YdE
                  */
-                key_id: components["parameters"]["KeyId"];
+                key_id: components["parameters"]["KeyIdPath"];
             };
             cookie?: never;
         };
@@ -153,7 +153,7 @@ export interface paths {
                  * @description The notification's `id`. Notifications of other environments answer `404`.
                  * @example ntf_5GhT8kLm2QwX7pRz4VcN9bJs
                  */
-                notification_id: components["parameters"]["NotificationId"];
+                notification_id: components["parameters"]["NotificationIdPath"];
             };
             cookie?: never;
         };
@@ -268,19 +268,19 @@ export interface components {
             type: components["schemas"]["EnvironmentType"];
         };
         /**
-         * PingResult
+         * KeyCheck
          * @description Who you are, as far as the API is concerned.
          */
-        PingResult: {
+        KeyCheck: {
             key: components["schemas"]["KeyIdentity"];
             environment: components["schemas"]["EnvironmentSummary"];
         };
         /**
-         * PingBody
+         * KeyCheckBody
          * @description The body of a successful ping.
          */
-        PingBody: {
-            data: components["schemas"]["PingResult"];
+        KeyCheckBody: {
+            data: components["schemas"]["KeyCheck"];
         };
         /**
          * Problem
@@ -318,7 +318,10 @@ export interface components {
             title?: "Missing API key";
             /** @constant */
             status?: 401;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "missing_api_key";
         } & {
             /**
@@ -338,7 +341,10 @@ export interface components {
             title?: "Invalid API key";
             /** @constant */
             status?: 401;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "invalid_api_key";
         } & {
             /**
@@ -358,7 +364,10 @@ export interface components {
             title?: "Expired API key";
             /** @constant */
             status?: 401;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "expired_api_key";
         } & {
             /**
@@ -378,7 +387,10 @@ export interface components {
             title?: "Revoked API key";
             /** @constant */
             status?: 401;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "revoked_api_key";
         } & {
             /**
@@ -398,7 +410,10 @@ export interface components {
             title?: "Ambiguous credentials";
             /** @constant */
             status?: 400;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "ambiguous_credentials";
         } & {
             /**
@@ -418,7 +433,10 @@ export interface components {
             title?: "Validation failed";
             /** @constant */
             status?: 400;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "validation_failed";
             errors: components["schemas"]["ValidationIssue"][];
         } & {
@@ -439,7 +457,10 @@ export interface components {
             title?: "Insufficient permissions";
             /** @constant */
             status?: 403;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "insufficient_permissions";
             /** @description The scopes the key would need and lacks. */
             missing_scopes: components["schemas"]["ScopeList"];
@@ -461,7 +482,10 @@ export interface components {
             title?: "Account inactive";
             /** @constant */
             status?: 403;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "account_inactive";
         } & {
             /**
@@ -481,7 +505,10 @@ export interface components {
             title?: "Not found";
             /** @constant */
             status?: 404;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "not_found";
         } & {
             /**
@@ -501,7 +528,10 @@ export interface components {
             title?: "Method not allowed";
             /** @constant */
             status?: 405;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "method_not_allowed";
         } & {
             /**
@@ -521,7 +551,10 @@ export interface components {
             title?: "Payload too large";
             /** @constant */
             status?: 413;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "payload_too_large";
         } & {
             /**
@@ -541,7 +574,10 @@ export interface components {
             title?: "Unsupported media type";
             /** @constant */
             status?: 415;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "unsupported_media_type";
         } & {
             /**
@@ -561,7 +597,10 @@ export interface components {
             title?: "Idempotency key reused";
             /** @constant */
             status?: 422;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "idempotency_key_reused";
         } & {
             /**
@@ -581,7 +620,10 @@ export interface components {
             title?: "Rate limit exceeded";
             /** @constant */
             status?: 429;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "rate_limit_exceeded";
         } & {
             /**
@@ -601,7 +643,10 @@ export interface components {
             title?: "Monthly quota exceeded";
             /** @constant */
             status?: 429;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "quota_exceeded";
             /** @description The quota that was reached. */
             quota: {
@@ -629,7 +674,10 @@ export interface components {
             title?: "Too many failed authentication attempts";
             /** @constant */
             status?: 429;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "authentication_throttled";
         } & {
             /**
@@ -649,7 +697,10 @@ export interface components {
             title?: "Internal error";
             /** @constant */
             status?: 500;
-            /** @constant */
+            /**
+             * @constant
+             * @enum {unknown}
+             */
             code?: "internal_error";
         } & {
             /**
@@ -732,7 +783,7 @@ export interface components {
         /**
          * Cursor
          * @description An opaque position in a list. Use it only with the list that returned it.
-         * @example a2V5XzN4UW03UmNWOXBMazJOd1Q4c0hhNFlkRQ
+         * @example YWZ0ZXI6Mg
          */
         Cursor: string;
         /**
@@ -788,10 +839,17 @@ export interface components {
             next_cursor: components["schemas"]["Cursor"] | null;
         };
         /**
-         * CreateApiKeyRequest
+         * IdempotencyKey
+         * @description A unique value you choose (a UUID is ideal) that makes retrying a `POST` safe for 24 hours
+         *     (see "Idempotency" above). Up to 255 printable ASCII characters, no spaces. Use a new one for
+         *     every request you mean to be new; send the same one again only to retry that request.
+         */
+        IdempotencyKey: string;
+        /**
+         * NewApiKey
          * @description A new key for the environment of the key that sends the request.
          */
-        CreateApiKeyRequest: {
+        NewApiKey: {
             name?: components["schemas"]["KeyName"];
             /**
              * @description The scopes of the new key. Omitted: every scope the creating key holds. A scope the
@@ -832,10 +890,10 @@ export interface components {
             data: components["schemas"]["ApiKey"];
         };
         /**
-         * RegenerateApiKeyRequest
+         * RegenerateOptions
          * @description How to retire the secret being replaced. The body may be omitted.
          */
-        RegenerateApiKeyRequest: {
+        RegenerateOptions: {
             /**
              * Format: int32
              * @description How long the old secret keeps working, in seconds. `0` (the default) ends it at once;
@@ -843,7 +901,7 @@ export interface components {
              *     you may need to retry the request with it.
              * @default 0
              */
-            grace_period_seconds: number;
+            grace_period_seconds?: number;
         };
         /**
          * EmailNotificationRequest
@@ -1146,9 +1204,9 @@ export interface components {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
-                RateLimit: components["headers"]["RateLimit"];
+                RateLimit: components["headers"]["RateLimitExhausted"];
                 "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
-                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemainingExhausted"];
                 "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
                 [name: string]: unknown;
             };
@@ -1232,9 +1290,9 @@ export interface components {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
-                RateLimit: components["headers"]["RateLimit"];
+                RateLimit: components["headers"]["RateLimitExhausted"];
                 "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
-                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemainingExhausted"];
                 "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
                 [name: string]: unknown;
             };
@@ -1248,25 +1306,19 @@ export interface components {
          * @description How many items a page holds at most.
          * @example 20
          */
-        Limit: number;
+        LimitQuery: number;
         /** @description The `next_cursor` of the previous page; omit it for the first page. */
-        Cursor: components["schemas"]["Cursor"];
-        /**
-         * @description A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-         *     Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
-         * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
-         */
-        IdempotencyKey: string;
+        CursorQuery: components["schemas"]["Cursor"];
         /**
          * @description The key's `id`. Keys of other environments answer `404`.
          * @example key_3xQm7RcV9pLk2NwT8sHa4YdE
          */
-        KeyId: components["schemas"]["KeyId"];
+        KeyIdPath: components["schemas"]["KeyId"];
         /**
          * @description The notification's `id`. Notifications of other environments answer `404`.
          * @example ntf_5GhT8kLm2QwX7pRz4VcN9bJs
          */
-        NotificationId: components["schemas"]["NotificationId"];
+        NotificationIdPath: components["schemas"]["NotificationId"];
     };
     requestBodies: never;
     headers: {
@@ -1315,6 +1367,20 @@ export interface components {
          */
         RetryAfter: number;
         /**
+         * @description `RateLimit` on a `429`: the same field, with the same schema. When the limit it names is spent
+         *     (`rate_limit_exceeded`, `authentication_throttled`) `r` is 0 and `t` agrees with
+         *     `Retry-After`; on `quota_exceeded` it describes the key's own policy, as on any response.
+         * @example "default";r=0;t=42
+         */
+        RateLimitExhausted: string;
+        /**
+         * @description `X-RateLimit-Remaining` on a `429`: the same field, with the same schema. It is 0 when the
+         *     limit it describes is spent (`rate_limit_exceeded`, `authentication_throttled`); on
+         *     `quota_exceeded` it counts the key's own policy, as on any response.
+         * @example 0
+         */
+        XRateLimitRemainingExhausted: number;
+        /**
          * @description The path of the created key from the root of the host, the `/v1` of the server URL included.
          * @example /v1/api-keys/key_3xQm7RcV9pLk2NwT8sHa4YdE
          */
@@ -1351,7 +1417,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PingBody"];
+                    "application/json": components["schemas"]["KeyCheckBody"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1399,9 +1465,9 @@ export interface operations {
                  * @description How many items a page holds at most.
                  * @example 20
                  */
-                limit?: components["parameters"]["Limit"];
+                limit?: components["parameters"]["LimitQuery"];
                 /** @description The `next_cursor` of the previous page; omit it for the first page. */
-                cursor?: components["parameters"]["Cursor"];
+                cursor?: components["parameters"]["CursorQuery"];
             };
             header?: never;
             path?: never;
@@ -1436,18 +1502,17 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-                 *     Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
-                 * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
+                 * @description A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
+                 * @example 5b0c6f1e-2d4a-4f8e-9b3c-7a1d2e4f6a80
                  */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "Idempotency-Key"?: components["schemas"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateApiKeyRequest"];
+                "application/json": components["schemas"]["NewApiKey"];
             };
         };
         responses: {
@@ -1487,7 +1552,7 @@ export interface operations {
                  * @description The key's `id`. Keys of other environments answer `404`.
                  * @example key_3xQm7RcV9pLk2NwT8sHa4YdE
                  */
-                key_id: components["parameters"]["KeyId"];
+                key_id: components["parameters"]["KeyIdPath"];
             };
             cookie?: never;
         };
@@ -1525,7 +1590,7 @@ export interface operations {
                  * @description The key's `id`. Keys of other environments answer `404`.
                  * @example key_3xQm7RcV9pLk2NwT8sHa4YdE
                  */
-                key_id: components["parameters"]["KeyId"];
+                key_id: components["parameters"]["KeyIdPath"];
             };
             cookie?: never;
         };
@@ -1557,24 +1622,23 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-                 *     Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
-                 * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
+                 * @description A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
+                 * @example c2e9a7d4-8f13-4b6a-a5e0-3d7f9b1c4e26
                  */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "Idempotency-Key"?: components["schemas"]["IdempotencyKey"];
             };
             path: {
                 /**
                  * @description The key's `id`. Keys of other environments answer `404`.
                  * @example key_3xQm7RcV9pLk2NwT8sHa4YdE
                  */
-                key_id: components["parameters"]["KeyId"];
+                key_id: components["parameters"]["KeyIdPath"];
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RegenerateApiKeyRequest"];
+                "application/json": components["schemas"]["RegenerateOptions"];
             };
         };
         responses: {
@@ -1610,11 +1674,10 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A unique value you choose (a UUID is ideal) to make retrying this request safe for 24 hours.
-                 *     Up to 255 printable ASCII characters, no spaces. See "Idempotency" above.
+                 * @description A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
                  * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
                  */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                "Idempotency-Key"?: components["schemas"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -1660,7 +1723,7 @@ export interface operations {
                  * @description The notification's `id`. Notifications of other environments answer `404`.
                  * @example ntf_5GhT8kLm2QwX7pRz4VcN9bJs
                  */
-                notification_id: components["parameters"]["NotificationId"];
+                notification_id: components["parameters"]["NotificationIdPath"];
             };
             cookie?: never;
         };

@@ -2,7 +2,7 @@ import { formatTimestamp } from './clock.ts';
 import { KEY_PREFIXES, type KeyMode } from './key-format.ts';
 import type { EnvironmentRecord, KeyRecord, NotificationRecord, SecretSlot } from './store.ts';
 
-// Store records as the spec's schemas show them (ApiKey, PingResult, Environment, Notification).
+// Store records as the spec's schemas show them (ApiKey, KeyCheck, Environment, Notification).
 // A secret never appears here: only `createApiKey` and `regenerateApiKey` add one, themselves.
 
 const timestampOrNull = (at: number | null) => (at === null ? null : formatTimestamp(at));

@@ -46,7 +46,7 @@ export interface Operation {
   readonly servedPath: string;
   readonly parameters: readonly Parameter[];
   readonly requestBody: { readonly required: boolean; readonly schema: SpecNode } | null;
-  /** The lower-case name of the operation's `IdempotencyKey` header parameter; null when it takes none. */
+  /** The lower-case name of the operation's header parameter of schema `IdempotencyKey`; null when it takes none. */
   readonly idempotencyHeader: string | null;
   /**
    * For each credential form the operation accepts, the alternative scope sets of its security
@@ -101,8 +101,8 @@ export function deriveContract(document: SpecNode): Contract {
         (operation.parameters ?? []).map(resolve),
       );
       const body = operation.requestBody ? resolve(operation.requestBody) : null;
-      const idempotencyKey = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].find(
-        (p: SpecNode) => p.$ref === IDEMPOTENCY_KEY_PARAMETER,
+      const idempotencyKey = parameters.find(
+        (p: SpecNode) => p.in === 'header' && p.schema?.$ref === IDEMPOTENCY_KEY_SCHEMA,
       );
       operations.push({
         operationId: operation.operationId,
@@ -113,7 +113,7 @@ export function deriveContract(document: SpecNode): Contract {
         requestBody: body
           ? { required: body.required === true, schema: body.content?.['application/json']?.schema ?? {} }
           : null,
-        idempotencyHeader: idempotencyKey ? String(resolve(idempotencyKey).name).toLowerCase() : null,
+        idempotencyHeader: idempotencyKey ? String(idempotencyKey.name).toLowerCase() : null,
         scopesByForm: scopesByForm(operation.security ?? document.security ?? [], schemes),
         responses: operation.responses,
       });
@@ -145,7 +145,9 @@ function deriveValidationIssueLimits(document: SpecNode, resolve: (n: SpecNode) 
   return { maxIssues, maxText };
 }
 
-const IDEMPOTENCY_KEY_PARAMETER = '#/components/parameters/IdempotencyKey';
+// Each operation declares its own Idempotency-Key parameter (so each has its own example); the
+// shared schema is what marks it.
+const IDEMPOTENCY_KEY_SCHEMA = '#/components/schemas/IdempotencyKey';
 const HEADER_COMPONENT = '#/components/headers/';
 
 /** The name under which the responses of the spec send each header component. */

@@ -6,7 +6,8 @@
 // code people compile against.
 //
 // Covered: media-type examples of operations (requests and responses) and of component
-// responses; `example` of component parameters and headers; `examples` of component schemas and
+// responses; `example` of the parameters an operation writes itself, of component parameters and
+// headers; `examples` of component schemas and
 // of their properties (through `properties`, `allOf` and `items`). An example anywhere else
 // fails generate, so no example is left unchecked without anyone noticing.
 import {
@@ -97,6 +98,16 @@ function operationExamples(document: JsonObject): CheckedExample[] {
     const at = ['paths', operation.path, operation.method];
     const type = index('operations', operation.operationId);
     const checks: CheckedExample[] = [];
+    // Parameters written in the operation itself (a `$ref`'d one is a component, checked below).
+    ((operation.object.parameters ?? []) as unknown[]).forEach((raw, i) => {
+      if (!isObject(raw) || raw.$ref || !('example' in raw)) return;
+      checks.push({
+        where: pointer(...at, 'parameters', String(i), 'example'),
+        name: `${operation.operationId}_parameter_${String(raw.name)}`,
+        type: index(`NonNullable<${index(index(type, 'parameters'), String(raw.in))}>`, String(raw.name)),
+        value: raw.example,
+      });
+    });
     const body = operation.object.requestBody;
     if (isObject(body) && !body.$ref) {
       checks.push(...contentExamples(document, body.content, [...at, 'requestBody', 'content'],

@@ -20,6 +20,11 @@ function brokenSpec() {
   spec.components.responses.NotFound.content['application/json'] = { schema: { type: 'object' } };
   spec.components.schemas.SecretKey.readOnly = false;
   delete spec.components.schemas.ChannelCounts.properties.email.maximum;
+  // Names generators would make collide: a parameter named like a schema, a header named like a
+  // schema but for case, a schema named like what orval and hey-api derive from `getUsage`.
+  spec.components.parameters.KeyId = spec.components.parameters.KeyIdPath;
+  spec.components.headers.requestId = spec.components.headers.XRequestId;
+  spec.components.schemas.GetUsageResponse = { type: 'object' };
   return spec;
 }
 
@@ -43,5 +48,10 @@ describe('security lint (.spectral.yaml)', () => {
     expect(at('herald-problem-json')).toContain('components.responses.NotFound.content');
     expect(at('herald-secret-read-only')).toEqual(['components.schemas.SecretKey.readOnly']);
     expect(at('owasp:api4:2023-integer-limit')).toContain('components.schemas.ChannelCounts.properties.email');
+    expect(at('herald-component-names').sort()).toEqual([
+      'components.headers.requestId',
+      'components.parameters.KeyId',
+      'components.schemas.GetUsageResponse',
+    ]);
   }, 120_000);
 });

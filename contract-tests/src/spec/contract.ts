@@ -84,7 +84,7 @@ export class Contract {
     this.headers = readHeaderNames(spec, this.operations);
     this.idempotencyKeyHeader = this.operations
       .flatMap((op) => op.parameters)
-      .find((p) => p.in === 'header' && p.componentName === 'IdempotencyKey')?.name;
+      .find((p) => p.in === 'header' && p.schemaName === 'IdempotencyKey')?.name;
     this.keyFormat = readKeyFormat(spec);
     this.payloadLimitBytes = readPayloadLimit(this.operations);
     this.headerSchemas = new Map();
