@@ -10,6 +10,7 @@ import { buildDocs, DOCS_FILE } from './docs.ts';
 import { downConvert } from './down-convert.ts';
 import { EXAMPLES_FILE, examplesCheckSource } from './examples-check.ts';
 import { injectCodeSamples } from './inject-code-samples.ts';
+import { generatePostmanCollection } from './postman.ts';
 import { generatedReadme, README_FILE } from './readme.ts';
 import { generateSdk } from './sdk.ts';
 import { StepTimer } from './timing.ts';
@@ -47,6 +48,8 @@ export async function generate(outRoot: string, log: (line: string) => void = ()
   await timer.step('types (openapi-typescript)', async () =>
     writeFiles(outRoot, [{ path: TYPES_FILE, content: await generateTypes(document) }]));
   await timer.step('sdk (@hey-api/openapi-ts)', () => generateSdk(document, outRoot));
+  await timer.step('postman collection (portman)', async () =>
+    writeFiles(outRoot, await generatePostmanCollection(document, join(outRoot, BUNDLE_JSON))));
   await timer.step('examples type check', () =>
     writeFiles(outRoot, [{ path: EXAMPLES_FILE, content: examplesCheckSource(document) }]));
   await timer.step('docs (redocly build-docs)', () => buildDocs(join(outRoot, BUNDLE_JSON), outRoot));
