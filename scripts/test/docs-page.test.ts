@@ -1,6 +1,7 @@
 // docs/index.html opened from disk in a real headless Chromium: every operation of the
-// published bundle renders (with its code samples), the three security schemes render, nothing
-// logs an error, and no request leaves the machine. Screenshots go to reports/ for people to
+// published bundle renders (with its code samples, which fit their panel), the three security
+// schemes render, nothing logs an error, and no request leaves the machine; served by the
+// reference server, it requests nothing but itself. Screenshots go to reports/ for people to
 // look at.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { DOCS_FILE } from '../generate/docs.ts';
 import { listOperations, type JsonObject } from '../generate/openapi-document.ts';
 import { BUNDLE_JSON } from '../generate/pipeline.ts';
 import { REPO_ROOT } from '../generate/repo-root.ts';
+import { startReferenceServer } from '../../mock/src/testing.ts';
 import { launchChromium, type LaunchedBrowser } from './support/chromium.ts';
 
 /** Schemes a self-contained page may load from: itself, inline data, and what it makes in memory. */
@@ -31,6 +33,35 @@ function firstSentence(markdown: string): string {
   const plain = markdown.replace(/[`*]/g, '').replace(/\s+/g, ' ').trim();
   return plain.slice(0, plain.search(/[.:](\s|$)/));
 }
+
+// Served over HTTP (the reference server's /docs, as `npm start` serves it) the page asks for
+// nothing but itself: no /favicon.ico, which the server answers 404 and the console reports.
+describe('docs/index.html served at /docs by the reference server', { timeout: 60_000 }, () => {
+  it('requests nothing but the page, and logs no error', async () => {
+    const server = await startReferenceServer({ logLevel: 'silent' });
+    const browser = await launchChromium();
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const requested: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (request) => {
+        if (!LOCAL_PROTOCOLS.includes(new URL(request.url()).protocol)) requested.push(request.url());
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      await page.goto(`${server.origin}/docs`, { waitUntil: 'load' });
+      await page.locator('#api-content h1').first().waitFor({ state: 'visible' });
+      // Let the browser settle: a favicon request follows the load.
+      await page.waitForLoadState('networkidle');
+      expect(requested).toEqual([`${server.origin}/docs`]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
 
 // Generous: the loop clicks through every operation and sample, on a shared 2-core machine.
 describe('docs/index.html in Chromium', { timeout: 120_000 }, () => {
@@ -154,6 +185,28 @@ describe('docs/index.html in Chromium', { timeout: 120_000 }, () => {
     await section.getByText('code', { exact: true }).first().waitFor({ state: 'visible' });
     await mkdir(REPORTS_DIR, { recursive: true });
     await page.screenshot({ path: join(REPORTS_DIR, 'docs.png') });
+  });
+
+  it('wraps code samples to their panel at common window widths, instead of cutting them', async () => {
+    // regenerateApiKey's curl sample has the longest lines (a 120-character URL line).
+    const regenerate = operations.find((operation) => operation.operationId === 'regenerateApiKey')!;
+    for (const width of [1280, 1440, 1920]) {
+      await page.setViewportSize({ width, height: 1000 });
+      const anchor = await openOperation(regenerate);
+      await page.locator(`[id="${anchor}"]`).waitFor({ state: 'visible' });
+      // The sample picked is page-wide: pick curl unless the tests before left it shown.
+      const picker = samplesPanel(regenerate).locator('button[aria-haspopup="menu"]').filter({ hasText: new RegExp(`^(${LABELS.join('|')})$`) });
+      if ((await picker.innerText()).trim() !== 'curl') {
+        await picker.click();
+        await page.getByRole('menuitem', { name: 'curl', exact: true }).click();
+      }
+      await expectSampleShown(regenerate, 'curl');
+      const overflowing = await samplesPanel(regenerate).locator('[data-component-name="CodeBlock/CodeBlockContainer"]')
+        .evaluateAll((blocks) => blocks.filter((block) => block.scrollWidth > block.clientWidth + 1)
+          .map((block) => `${block.scrollWidth} > ${block.clientWidth}: ${(block.textContent ?? '').slice(0, 40)}`));
+      expect(overflowing, `at ${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
   it('logged no console error and requested nothing off the machine', () => {

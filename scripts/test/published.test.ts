@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { DOCS_FILE, withoutRemoteLogo } from '../generate/docs.ts';
+import { DOCS_FILE, HEAD_ADDITIONS, withHeadAdditions, withoutRemoteLogo } from '../generate/docs.ts';
 import { listOperations, type JsonObject } from '../generate/openapi-document.ts';
 import { BUNDLE_JSON, BUNDLE_YAML } from '../generate/pipeline.ts';
 import { runRedocly } from '../generate/redocly.ts';
@@ -28,6 +28,14 @@ describe('generated/openapi.json and .yaml', () => {
     const operations = listOperations(spec);
     expect(operations.length).toBeGreaterThan(0);
     for (const operation of operations) expect(operation.object['x-codeSamples'], operation.operationId).toHaveLength(3);
+  });
+
+  it('describes its servers in plain text (Redoc shows server descriptions as text, not Markdown)', () => {
+    const servers = spec.servers as { description: string; variables?: Record<string, { description?: string }> }[];
+    for (const server of servers) {
+      expect(server.description).not.toMatch(/[`*[\]<>]/);
+      for (const variable of Object.values(server.variables ?? {})) expect(variable.description).toBeUndefined();
+    }
   });
 
   it('passes redocly lint with the rules of redocly.yaml, x-codeSamples included', async () => {
@@ -56,6 +64,15 @@ describe('docs/index.html', () => {
     expect(html).not.toMatch(/url\(["']?https?:/i);
     expect(html).not.toContain('cdn.redoc.ly');
     expect(html).toContain('"disableTelemetry":true');
+  });
+
+  it('declares an inline icon and wrapping code samples in its own head, once', async () => {
+    const html = await text(DOCS_FILE);
+    expect(html.split(HEAD_ADDITIONS)).toHaveLength(2);
+    expect(html.indexOf(HEAD_ADDITIONS)).toBeLessThan(html.indexOf('<body'));
+    const page = '<!DOCTYPE html>\n<html>\n<head>\n<title>x</title>\n</head>\n<body>script("</head>")</body>';
+    expect(withHeadAdditions(page)).toBe(page.replace('</head>\n<body>', `${HEAD_ADDITIONS}</head>\n<body>`));
+    expect(() => withHeadAdditions('<html><body>no head</body>')).toThrow(/build-docs changed its template/);
   });
 
   it('swaps the two CDN logo URLs for an inline image, and stops if Redoc moves them', () => {
