@@ -3,6 +3,7 @@
 import { CONTRACT_FACTS_FILE } from './contract-facts.ts';
 import { DOCS_FILE } from './docs.ts';
 import { EXAMPLES_FILE } from './examples-check.ts';
+import { POSTMAN_DIR } from './postman.ts';
 import { SAMPLES_DIR } from './code-samples.ts';
 import { SDK_DIR } from './sdk.ts';
 import { TYPES_FILE } from './types.ts';
@@ -29,6 +30,7 @@ a single byte differs from what is committed here or in \`${DOCS_FILE}\`.
 | \`${local(SAMPLES_DIR)}/\` | Per operation: \`.curl.sh\`, \`.openapi-fetch.ts\` (through \`@herald/client\`) and \`.hey-api.ts\` (\`@herald/client/sdk\`); the same text as the operation's \`x-codeSamples\`. | \`scripts/generate/code-samples.ts\` |
 | \`${local(CONTRACT_FACTS_FILE)}\` | The facts code needs at run time that types cannot carry (the security schemes), for \`@herald/client\`. | \`scripts/generate/contract-facts.ts\` |
 | \`${local(EXAMPLES_FILE)}\` | Every example of the spec assigned to its generated type, so \`tsc\` rejects an example that drifts from its schema. | \`scripts/generate/examples-check.ts\` |
+| \`${local(POSTMAN_DIR)}/\` | A Postman collection: every operation, ids chained from the responses that create them, a fresh \`Idempotency-Key\` per request, the key in the \`apiKey\` variable, tests on status, schema and headers. Beside it, the Portman and openapi-to-postmanv2 configs it was made with. | \`@apideck/portman\`, configured by \`scripts/generate/postman.ts\` |
 
 The TypeScript files here are type-checked by \`npm run typecheck\`. The samples read the key
 from \`HERALD_API_KEY\` and the base URL from \`HERALD_BASE_URL\` (default: the first server of
