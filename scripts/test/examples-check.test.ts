@@ -57,13 +57,16 @@ describe('generated/examples.ts', () => {
     expect(examplesCheckSource(spec)).toBe(await readFile(join(REPO_ROOT, EXAMPLES_FILE), 'utf8'));
   });
 
-  it('compiles for the real examples, and fails on each example broken three ways', async () => {
+  it('compiles for the real examples, and fails on each example broken four ways', async () => {
     expect(await compile(await tempDir(), examplesCheckSource(spec))).toEqual([]);
 
     const broken = structuredClone(spec);
     examples(broken).ApiKey.value.data.status = 'paused'; // not in the enum
     delete examples(broken).PingResult.value.data.key.prefix; // a required field missing
     examples(broken).CreateApiKeyRequest.value.colour = 'red'; // a field the schema does not allow
+    // A parameter an operation writes itself: an idempotency key that is not a string.
+    const send = ((broken.paths as JsonObject)['/notifications'] as JsonObject).post as { parameters: { name: string; example: unknown }[] };
+    send.parameters.find((parameter) => parameter.name === 'Idempotency-Key')!.example = 42;
     const source = examplesCheckSource(broken);
     const errors = await compile(await tempDir(), source);
 
@@ -72,13 +75,15 @@ describe('generated/examples.ts', () => {
       'getApiKey_200_fullAccess',
       'ping_200_developmentKey',
       'createApiKey_request_readOnlyDashboardKey',
+      'sendNotification_parameter_Idempotency_Key',
     ]));
   });
 
   it('refuses to leave an example it cannot place unchecked', () => {
     const extended = structuredClone(spec);
-    const ping = ((extended.paths as JsonObject)['/ping'] as JsonObject).get as JsonObject;
+    // A parameter written in the path item (not in an operation) is one place it does not cover.
+    const ping = (extended.paths as JsonObject)['/ping'] as JsonObject;
     ping.parameters = [{ name: 'verbose', in: 'query', schema: { type: 'boolean' }, example: true }];
-    expect(() => examplesCheckSource(extended)).toThrow(/Examples the type check does not cover:\s+#\/paths\/~1ping\/get\/parameters\/0\/example/);
+    expect(() => examplesCheckSource(extended)).toThrow(/Examples the type check does not cover:\s+#\/paths\/~1ping\/parameters\/0\/example/);
   });
 });
