@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../../contract-tests/proof/fault-proxy.ts';
 import { FAULTS } from '../../contract-tests/proof/faults.ts';
 import { readEnvFile } from '../../contract-tests/src/runner/env-file.ts';
@@ -19,6 +19,9 @@ import { REPO_ROOT } from '../generate/repo-root.ts';
 import { CAN_RUN_NODE_LINES, nodeBinary, NODE_LINES } from '../packages/node-lines.ts';
 import { PACKAGES_DIR } from '../packages/pack.ts';
 import { tarballName, WORKSPACES } from '../packages/workspaces.ts';
+
+// Installs, compiles and whole suite runs: minutes on a busy two-core machine, not seconds.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const execFileAsync = promisify(execFile);
 const rootManifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -84,7 +87,7 @@ beforeAll(async () => {
   mock = spawn('npx', ['herald-mock', '--port', '0', '--host', '127.0.0.1', '--env-out', 'f.env', '--log-level', 'warn'], { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`herald-mock did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`herald-mock did not start:\n${output}`)), 180_000);
     const read = (chunk: Buffer) => {
       output += chunk;
       if (output.includes('Stop with Ctrl-C.')) {
@@ -98,7 +101,7 @@ beforeAll(async () => {
   });
   env = readEnvFile(join(project, 'f.env'));
   writeFileSync(join(project, 'client-check.mjs'), CLIENT_CHECK);
-}, 300_000);
+});
 
 afterAll(async () => {
   if (mock && mock.exitCode === null) {
@@ -260,7 +263,7 @@ describe('a QA team running the suite', () => {
     const ran = await run('npx', ['herald-contract', '--env-file', 'f.env']);
     expect(ran.code, ran.stdout.slice(-3000)).toBe(0);
     expect(ran.stdout).toMatch(/Result: PASS \(exit 0\)/);
-  }, 180_000);
+  });
 
   it('fails (exit 1) against a broken target, naming the rule', async () => {
     const broken = { ...env, HERALD_BASE_URL: `${proxy.origin}${new URL(env.HERALD_BASE_URL).pathname}` };
@@ -268,7 +271,7 @@ describe('a QA team running the suite', () => {
     const ran = await run('npx', ['herald-contract', '--env-file', 'broken.env']);
     expect(ran.code, ran.stdout.slice(-3000)).toBe(1);
     expect(ran.stdout).toMatch(/✗ FAIL\s+auth\.missing-key/);
-  }, 180_000);
+  });
 
   it('refuses a spec that is not a Herald spec in one line, exit 2', async () => {
     writeFileSync(join(project, 'petstore.json'), JSON.stringify({ openapi: '3.1.0', info: { title: 'Petstore', version: '1' }, paths: { '/pets': { get: { responses: { 200: { description: 'ok' } } } } } }));
@@ -283,7 +286,7 @@ describe.skipIf(!CAN_RUN_NODE_LINES).each(NODE_LINES.map((line) => [line]))('on 
   let nodeDir: string;
   beforeAll(async () => {
     nodeDir = dirname(await nodeBinary(line));
-  }, 180_000);
+  });
 
   it('the client imports and calls the reference server', async () => {
     const { code, stdout, stderr } = await run('node', ['client-check.mjs'], { env, path: nodeDir });
