@@ -42,13 +42,14 @@ export default function lifecycleRules(): void {
     const worker = await s.session.pool().worker(s, 12);
     const scopes = contract.scopes.filter((_, i) => i % 2 === 0);
     const name = s.session.keyName('created');
-    const key = await s.session.pool().create(s, { creator: worker, body: { name, scopes } });
+    const expiresAt = s.session.keyExpiry();
+    const key = await s.session.pool().create(s, { creator: worker, body: { name, scopes, expires_at: expiresAt } });
     const created = dataOf(key.reply);
     const getOp = contract.operation('getApiKey');
     const where = key.reply.header(contract.headers.location);
     s.check('lifecycle.create', created.name === name && sameSet(created.scopes as string[], scopes) && created.status === 'active'
-      && created.expires_at === null && created.previous_secret === null,
-      `the created key should echo name ${JSON.stringify(name)}, scopes ${scopes.join(' ')}, status active, no expiry, no previous secret; got ${JSON.stringify({ ...created, secret: undefined })}`, key.reply);
+      && typeof created.expires_at === 'string' && Date.parse(created.expires_at) === Date.parse(expiresAt) && created.previous_secret === null,
+      `the created key should echo name ${JSON.stringify(name)}, scopes ${scopes.join(' ')}, status active, expiry ${expiresAt}, no previous secret; got ${JSON.stringify({ ...created, secret: undefined })}`, key.reply);
     s.check('lifecycle.create', where !== undefined && where.endsWith(getOp.pathTemplate.replace('{key_id}', key.id)),
       `Location should point at the new key (…${getOp.pathTemplate.replace('{key_id}', key.id)}), got ${JSON.stringify(where)}`, key.reply);
     s.check('lifecycle.prefix', key.prefix === key.secret.slice(0, prefixLength),

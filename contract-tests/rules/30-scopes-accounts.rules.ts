@@ -56,7 +56,9 @@ export default function scopeAndAccountRules(): void {
     const readOnly = s.session.config.readOnlyApiKey!;
     const who = await ping(s, readOnly);
     s.require('scopes.read-only-key', who.status === 200, `ping with HERALD_READ_ONLY_API_KEY answered ${who.summary}`, who);
-    const held = ((who.data<{ key?: { scopes?: string[] } }>()?.key?.scopes) ?? []);
+    const listed = who.data<{ key?: { scopes?: unknown } }>()?.key?.scopes;
+    s.require('scopes.read-only-key', Array.isArray(listed), `ping with HERALD_READ_ONLY_API_KEY should list the key's scopes, got ${JSON.stringify(listed)}`, who);
+    const held = listed.filter((x): x is string => typeof x === 'string');
     const writes = contract.authenticatedOperations.filter((op) => op.method !== 'GET');
     s.require('scopes.read-only-key', writes.some((op) => !op.requiredScopes.every((x) => held.includes(x))),
       `HERALD_READ_ONLY_API_KEY holds ${held.join(' ')}, which allows every write: it is not a read-only key`, who);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { compile } from '../src/fuzz/schema-arbitraries.ts';
 import { expectProblem, expectSuccess } from '../src/harness/expect.ts';
 import { scenario, type Scenario } from '../src/harness/scenario.ts';
 import { getSession } from '../src/harness/session.ts';
@@ -65,6 +67,21 @@ export default function requestErrorRules(): void {
         const reply = await s.send({ ...request, json: undefined, rawBody: contentType === 'application/json' ? '{"not": "expected"}' : 'not expected', contentType });
         expectSuccess(s, 'errors.ignored-body', reply, op, `${op.id} with a body sent as ${JSON.stringify(contentType)}`);
       }
+    });
+  }
+
+  // A well-formed id that names nothing, in every path parameter: 404, never a 5xx or a 400.
+  for (const op of contract.authenticatedOperations.filter((o) => o.parameters.some((p) => p.in === 'path'))) {
+    scenario(['errors.unknown-resource'], `${op.id}: an id that names nothing`, async (s: Scenario) => {
+      const worker = await s.session.pool().worker(s, 4);
+      const request = await s.session.resources.validRequest(s, op, worker);
+      const pathParams = { ...request.pathParams };
+      for (const param of op.parameters.filter((p) => p.in === 'path')) {
+        const [id] = fc.sample(compile(contract.spec.pointer(param.schemaPointer), '', { spec: contract.spec, location: 'path' }).arb, { numRuns: 1, seed: s.session.config.seed });
+        pathParams[param.name] = String(id);
+      }
+      const reply = await s.send({ ...request, pathParams });
+      expectProblem(s, 'errors.unknown-resource', reply, 'not_found', `${op.id} with ${JSON.stringify(pathParams)}, an id no one was given`);
     });
   }
 

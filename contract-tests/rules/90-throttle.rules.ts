@@ -13,6 +13,13 @@ import { getSession, NEEDS } from '../src/harness/session.ts';
  */
 export default function throttleRules(): void {
   const contract = getSession().contract;
+
+  /** A well-formed id for a path parameter (the throttle answers before anything is looked up). */
+  function placeholderId(name: string): string {
+    const param = contract.operations.flatMap((op) => op.parameters).find((p) => p.in === 'path' && p.name === name);
+    const example = param ? contract.spec.deref<{ examples?: unknown[] }>(contract.spec.pointer(param.schemaPointer)).examples?.[0] : undefined;
+    return encodeURIComponent(typeof example === 'string' ? example : 'x');
+  }
   const names = contract.headers;
   const CONCURRENCY = 16;
 
@@ -60,6 +67,12 @@ export default function throttleRules(): void {
 
       const valid = await ping(s, worker);
       expectProblem(s, 'throttle.failed-auth', valid, 'authentication_throttled', 'a valid key from the throttled address');
+      // Every operation, not only the one the failures went to: the throttle is per address.
+      for (const op of contract.authenticatedOperations.filter((o) => o.id !== 'ping')) {
+        const path = op.pathTemplate.replace(/\{[^}]+\}/g, (name) => placeholderId(name.slice(1, -1)));
+        const reply = await s.send({ op, path, auth: { key: worker }, json: op.requestBody?.required ? s.session.resources.exampleBody(op, 0) : undefined });
+        expectProblem(s, 'throttle.failed-auth', reply, 'authentication_throttled', `${op.id} with a valid key from the throttled address`);
+      }
       const none = await s.send({ op: contract.operation('ping'), auth: null });
       expectProblem(s, 'throttle.failed-auth', none, 'missing_api_key', 'a request without a credential from the throttled address (only credentials are throttled)');
     } finally {

@@ -5,6 +5,7 @@ import rateLimitRules from './40-rate-limits.rules.ts';
 import quotaRules from './50-quotas.rules.ts';
 import idempotencyRules from './60-idempotency.rules.ts';
 import requestErrorRules from './70-request-errors.rules.ts';
+import inputRules from './80-input.rules.ts';
 import throttleRules from './90-throttle.rules.ts';
 import cleanupRules from './99-cleanup.rules.ts';
 
@@ -21,6 +22,7 @@ export const RULE_FILES: ReadonlyArray<{ file: string; declare: () => void }> = 
   { file: 'rules/50-quotas.rules.ts', declare: quotaRules },
   { file: 'rules/60-idempotency.rules.ts', declare: idempotencyRules },
   { file: 'rules/70-request-errors.rules.ts', declare: requestErrorRules },
+  { file: 'rules/80-input.rules.ts', declare: inputRules },
   { file: 'rules/90-throttle.rules.ts', declare: throttleRules },
   { file: 'rules/99-cleanup.rules.ts', declare: cleanupRules },
 ];

@@ -8,6 +8,8 @@ export interface RenderedExchange {
   request: { method: string; url: string; headers: Array<[string, string]>; body?: string };
   response?: { status: number; headers: Record<string, string>; body: string };
   failure?: string;
+  /** A shell command that sends the same request (secrets as shell variables), with notes. */
+  curl?: string;
 }
 
 export interface CheckFailure {
@@ -34,6 +36,8 @@ export interface LedgerData {
   requestIds: string[];
   requests: number;
   failedAuthentications: number;
+  /** Schema-derived cases sent (the input rules). */
+  fuzzCases: number;
 }
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
@@ -49,6 +53,52 @@ export interface RuleResult {
   failures: CheckFailure[];
   skipReasons: string[];
   errors: string[];
+  /** Time of the scenarios that check this rule (each scenario's time split among its rules). */
+  durationMs: number;
+}
+
+/** One cell of the coverage matrix: an operation and a status, credential form or scope outcome. */
+export interface CoverageCell {
+  operation: string;
+  kind: 'status' | 'credential-form' | 'scope';
+  /** `404`, `XApiKey`, `granted` / `missing`. */
+  value: string;
+  exercised: boolean;
+  /** Not causable from outside (a 500): never counted against the run. */
+  causable: boolean;
+  /** Why it was not exercised (or why it cannot be). */
+  reason?: string;
+}
+
+export interface CoverageResult {
+  cells: CoverageCell[];
+  causable: number;
+  exercised: number;
+  /** exercised ÷ causable, in percent. */
+  percent: number;
+  /** Statuses answered that the operation does not document. */
+  undocumented: Array<{ operation: string; status: number; count: number }>;
+  /** The floor asked for with --min-coverage, if any. */
+  minimum?: number;
+}
+
+/** How the run ended, when it did not end by itself. */
+export interface StopNote {
+  /** `SIGINT`, `SIGTERM`, `max-time`, `target-unresponsive`. */
+  cause: string;
+  message: string;
+}
+
+/** What the run did to leave the target as it found it. */
+export interface CleanupNote {
+  created: number;
+  revoked: number;
+  /** Keys left active (revocation failed or ran out of time): they expire by themselves. */
+  leftActive: number;
+  /** Seconds the run moved the target's test clock and moved back at the end. */
+  clockAdvancedSeconds: number;
+  clockRestored: boolean | null;
+  notes: string[];
 }
 
 export interface RunResult {
@@ -74,10 +124,23 @@ export interface RunResult {
   /** Problems of the runner itself: bad configuration, unreachable target, crashes. */
   errors: string[];
   exitCode: number;
+  /** Seed of the schema-derived input (`--seed` reproduces it). */
+  seed?: number;
+  fuzz?: { runs: number; cases: number; durationMs: number };
+  coverage?: CoverageResult;
+  /** Set when the run was interrupted, hit --max-time, or stopped because the target stopped answering. */
+  stopped?: StopNote;
+  cleanup?: CleanupNote;
+  /** Skipped rules that make the run incomplete under --fail-on-skip. */
+  failOnSkip?: boolean;
 }
 
-export const EXIT = { ok: 0, failed: 1, error: 2 } as const;
+/**
+ * Exit codes (README, --help). A failure of the target always wins over a runner error: a run that
+ * found failures says so (1) even if something else went wrong too.
+ */
+export const EXIT = { ok: 0, failed: 1, error: 2, incomplete: 3, stopped: 4, sigint: 130, sigterm: 143 } as const;
 
 export function emptyLedger(): LedgerData {
-  return { rules: [], passes: {}, failures: [], droppedFailures: {}, skips: [], requestIds: [], requests: 0, failedAuthentications: 0 };
+  return { rules: [], passes: {}, failures: [], droppedFailures: {}, skips: [], requestIds: [], requests: 0, failedAuthentications: 0, fuzzCases: 0 };
 }

@@ -8,9 +8,16 @@ export interface RuleDefinition {
   stateless?: boolean;
 }
 
+/** What decides which rules a run checks: the profile, `--skip` and `--only`. */
+export interface RuleSelection {
+  profile: 'full' | 'stateless';
+  skip: string[];
+  only?: string[];
+}
+
 export const RULES = {
   // Every response of every request the suite makes.
-  'responses.answered': { title: 'Every request gets a complete HTTP response in time', stateless: true },
+  'responses.answered': { title: 'Every request gets a complete HTTP response within the deadline (--timeout), of a size the suite keeps', stateless: true },
   'responses.no-server-error': { title: 'No response is a 5xx', stateless: true },
   'responses.documented-status': { title: "The status is one the operation documents", stateless: true },
   'responses.content-type': { title: 'The content type is the one documented for that status (none for an empty response)', stateless: true },
@@ -84,13 +91,18 @@ export const RULES = {
   // Request errors.
   'errors.problem-details': { title: "A problem's status, type and title are those its code's schema fixes, and its detail says something", stateless: true },
   'errors.unknown-route': { title: 'An unknown route → 404 not_found' },
+  'errors.unknown-resource': { title: 'A well-formed id that names nothing → 404 not_found, on every operation with a path parameter' },
   'errors.validation-failed': { title: 'A body that breaks the schema, or is not JSON → 400 validation_failed listing the issues' },
   'errors.payload-too-large': { title: 'A body over the documented size limit → 413 payload_too_large' },
   'errors.unsupported-media-type': { title: 'A body that is not application/json → 415 unsupported_media_type' },
   'errors.ignored-body': { title: 'An operation that takes no body ignores one, whatever its Content-Type: its documented success' },
 
   // Brute force.
-  'throttle.failed-auth': { title: 'Repeated failed authentication (unknown, revoked or replaced keys alike) from one address → 429 authentication_throttled for every credential, with Retry-After and the "failed-auth" policy' },
+  'throttle.failed-auth': { title: 'Repeated failed authentication (unknown, revoked or replaced keys alike) from one address → 429 authentication_throttled for every credential on every operation, with Retry-After and the "failed-auth" policy' },
+
+  // Input derived from the schemas (fast-check).
+  'input.valid-accepted': { title: "Input valid for the schemas (parameters, headers, bodies; full Unicode, every bound's edges) gets the documented success or a documented business refusal — never validation_failed, never a 5xx" },
+  'input.invalid-refused': { title: 'Input that breaks one constraint of the schemas (type, required, enum/const, pattern, format, length and range bounds, additionalProperties, uniqueItems, array bounds) → 400 validation_failed locating it' },
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof RULES;
@@ -99,18 +111,21 @@ export function ruleIds(): RuleId[] {
   return Object.keys(RULES) as RuleId[];
 }
 
-/** Whether a run with this profile and `--skip` list checks the rule. */
-export function ruleApplies(id: RuleId, profile: 'full' | 'stateless', skip: string[]): boolean {
-  const definition: RuleDefinition = RULES[id];
-  if (profile === 'stateless' && !definition.stateless) return false;
-  return !skip.some((s) => s === id || s === ruleGroup(id));
+/** Whether a run with this profile, `--skip` and `--only` checks the rule. */
+export function ruleApplies(id: RuleId, selection: RuleSelection): boolean {
+  return whyNotApplied(id, selection) === undefined;
 }
 
+/** Reasons a rule is left out on purpose (the user asked for it), as opposed to for want of something. */
+export const DELIBERATE_SKIPS = ['not part of the stateless profile', 'left out with --skip', 'left out by --only'] as const;
+
 /** Why a run does not check the rule, or undefined when it does. */
-export function whyNotApplied(id: RuleId, profile: 'full' | 'stateless', skip: string[]): string | undefined {
+export function whyNotApplied(id: RuleId, { profile, skip, only = [] }: RuleSelection): string | undefined {
   const definition: RuleDefinition = RULES[id];
-  if (profile === 'stateless' && !definition.stateless) return 'not part of the stateless profile';
-  if (skip.some((s) => s === id || s === ruleGroup(id))) return 'left out with --skip';
+  const named = (list: string[]) => list.some((s) => s === id || s === ruleGroup(id));
+  if (profile === 'stateless' && !definition.stateless) return DELIBERATE_SKIPS[0];
+  if (named(skip)) return DELIBERATE_SKIPS[1];
+  if (only.length > 0 && !named(only)) return DELIBERATE_SKIPS[2];
   return undefined;
 }
 

@@ -17,7 +17,7 @@ function scenario(name: string, patch: Partial<LedgerData>, extra: Partial<Scena
 
 describe('aggregate', () => {
   test('a run where every check held exits 0; rules nothing checked are skipped with a reason', () => {
-    const result = aggregate([scenario('a', { passes: { 'auth.missing-key': 3 } })], [], config, new Date(), 10);
+    const result = aggregate([scenario('a', { passes: { 'auth.missing-key': 3 } })], [], config, { startedAt: new Date(), durationMs: 10 });
     expect(result.exitCode).toBe(EXIT.ok);
     expect(result.rules.find((r) => r.id === 'auth.missing-key')).toMatchObject({ status: 'pass', checks: 3 });
     const untouched = result.rules.find((r) => r.id === 'quotas.exceeded')!;
@@ -28,34 +28,35 @@ describe('aggregate', () => {
 
   test('a failed check is a failure (exit 1), counted with the passes of its rule', () => {
     const failure = { rule: 'auth.missing-key', message: 'expected 401 missing_api_key, got 403' };
-    const result = aggregate([scenario('a', { passes: { 'auth.missing-key': 2 }, failures: [failure], droppedFailures: { 'auth.missing-key': 4 } }, { state: 'failed' })], [], config, new Date(), 10);
+    const result = aggregate([scenario('a', { passes: { 'auth.missing-key': 2 }, failures: [failure], droppedFailures: { 'auth.missing-key': 4 } }, { state: 'failed' })], [], config, { startedAt: new Date(), durationMs: 10 });
     expect(result.exitCode).toBe(EXIT.failed);
     expect(result.rules.find((r) => r.id === 'auth.missing-key')).toMatchObject({ status: 'fail', checks: 7, failed: 5, failures: [failure] });
     expect(result.totals).toMatchObject({ checks: 7, failedChecks: 5 });
   });
 
-  test('a crash of the runner is an error (exit 2), even with failures beside it', () => {
+  test('a crash of the runner is an error (exit 2), but failures of the target beside it win (exit 1)', () => {
     const failing = scenario('a', { failures: [{ rule: 'auth.missing-key', message: 'x' }] }, { state: 'failed' });
     const crashed = scenario('b', { rules: ['lifecycle.expiry'] }, { state: 'failed', crashes: ['TypeError: boom'] });
-    const result = aggregate([failing, crashed], [], config, new Date(), 10);
-    expect(result.exitCode).toBe(EXIT.error);
+    const result = aggregate([failing, crashed], [], config, { startedAt: new Date(), durationMs: 10 });
+    expect(result.exitCode).toBe(EXIT.failed);
+    expect(aggregate([crashed], [], config, { startedAt: new Date(), durationMs: 10 }).exitCode).toBe(EXIT.error);
     expect(result.rules.find((r) => r.id === 'lifecycle.expiry')).toMatchObject({ status: 'error', errors: ['b: TypeError: boom'] });
-    expect(aggregate([], ['Cannot reach the target'], config, new Date(), 1).exitCode).toBe(EXIT.error);
+    expect(aggregate([], ['Cannot reach the target'], config, { startedAt: new Date(), durationMs: 1 }).exitCode).toBe(EXIT.error);
   });
 
   test('request ids are checked for distinctness across every scenario of the run', () => {
-    const result = aggregate([scenario('a', { requestIds: ['req_1', 'req_2'] }), scenario('b', { requestIds: ['req_2'] })], [], config, new Date(), 1);
+    const result = aggregate([scenario('a', { requestIds: ['req_1', 'req_2'] }), scenario('b', { requestIds: ['req_2'] })], [], config, { startedAt: new Date(), durationMs: 1 });
     expect(result.rules.find((r) => r.id === 'request-id.distinct')).toMatchObject({ status: 'fail', passed: 2, failed: 1 });
   });
 
   test('skip reasons are kept, once each', () => {
     const skip = { rule: 'isolation.environments', reason: 'HERALD_OTHER_ENV_API_KEY is not set' };
-    const result = aggregate([scenario('a', { skips: [skip] }), scenario('b', { skips: [skip] })], [], config, new Date(), 1);
+    const result = aggregate([scenario('a', { skips: [skip] }), scenario('b', { skips: [skip] })], [], config, { startedAt: new Date(), durationMs: 1 });
     expect(result.rules.find((r) => r.id === 'isolation.environments')).toMatchObject({ status: 'skip', skipReasons: [skip.reason] });
   });
 
   test('in the stateless profile, rules a stateless mock cannot honour are skipped as such', () => {
-    const result = aggregate([], [], { ...config, profile: 'stateless' }, new Date(), 1);
+    const result = aggregate([], [], { ...config, profile: 'stateless' }, { startedAt: new Date(), durationMs: 1 });
     expect(result.rules.find((r) => r.id === 'lifecycle.revoke')!.skipReasons).toEqual(['not part of the stateless profile']);
   });
 });
@@ -71,7 +72,7 @@ describe('reports', () => {
         response: { status: 200, headers: { 'content-type': 'application/json' }, body: `{"key":"${SECRET}","ctl":"\u0001"}` },
       },
     }],
-  }, { state: 'failed' })], [], config, new Date('2026-11-24T10:00:00Z'), 1234);
+  }, { state: 'failed' })], [], config, { startedAt: new Date('2026-11-24T10:00:00Z'), durationMs: 1234 });
 
   test('the summary groups by rule and shows the failure with its request and response', () => {
     const text = renderSummary(failing);

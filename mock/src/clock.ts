@@ -7,20 +7,31 @@ export interface Clock {
   now(): number;
 }
 
-/** A clock whose time can be moved forward: what tests and the test clock endpoint drive. */
+/** A clock whose time can be moved: what tests and the test clock endpoint drive. */
 export interface AdjustableClock extends Clock {
   advance(milliseconds: number): void;
+  /**
+   * Moves time back by up to `milliseconds` — undoing an earlier advance, never before real time
+   * (a client that travelled puts the clock back where it found it). Returns how far it moved.
+   */
+  rewind(milliseconds: number): number;
 }
 
-/** Real time plus an offset that only grows. */
+/** Real time plus an offset that advances and rewinds, never below zero. */
 export class OffsetClock implements AdjustableClock {
   private offset = 0;
   now(): number {
     return Date.now() + this.offset;
   }
   advance(milliseconds: number): void {
-    if (!(milliseconds >= 0)) throw new RangeError('time only moves forward');
+    if (!(milliseconds >= 0)) throw new RangeError('advance moves time forward');
     this.offset += milliseconds;
+  }
+  rewind(milliseconds: number): number {
+    if (!(milliseconds >= 0)) throw new RangeError('rewind moves time back');
+    const moved = Math.min(milliseconds, this.offset);
+    this.offset -= moved;
+    return moved;
   }
 }
 
@@ -31,8 +42,13 @@ export class ManualClock implements AdjustableClock {
     return this.current;
   }
   advance(milliseconds: number): void {
-    if (!(milliseconds >= 0)) throw new RangeError('time only moves forward');
+    if (!(milliseconds >= 0)) throw new RangeError('advance moves time forward');
     this.current += milliseconds;
+  }
+  rewind(milliseconds: number): number {
+    if (!(milliseconds >= 0)) throw new RangeError('rewind moves time back');
+    this.current -= milliseconds;
+    return milliseconds;
   }
   /** Jump to an instant (tests of month boundaries); never backwards. */
   set(epochMilliseconds: number): void {

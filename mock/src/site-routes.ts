@@ -115,24 +115,27 @@ function registerTestClock(app: FastifyInstance, context: ServerContext, clock: 
     reply.header('content-type', JSON_CONTENT_TYPE).send(state(clock));
   });
 
+  // {"advance_seconds": N} moves time forward; {"rewind_seconds": N} moves it back by up to N
+  // seconds, never before real time, so that a client which travelled (the conformance suite)
+  // puts the clock back where it found it.
   app.post(TEST_CLOCK_PATH, (request, reply) => {
-    const body = request.body as { advance_seconds?: unknown } | undefined;
-    const seconds = body?.advance_seconds;
+    const body = request.body as Record<string, unknown> | undefined;
     const keys = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
-    if (
-      typeof seconds !== 'number' ||
-      !Number.isInteger(seconds) ||
-      seconds < 0 ||
-      seconds > MAX_ADVANCE_SECONDS ||
-      keys.length !== 1
-    ) {
-      problems.send(reply, 'validation_failed', `Send {"advance_seconds": N} with a whole number N from 0 to ${MAX_ADVANCE_SECONDS}.`, {
-        errors: [{ location: 'body', pointer: '/advance_seconds', message: `must be an integer from 0 to ${MAX_ADVANCE_SECONDS}` }],
+    const field = keys.length === 1 && (keys[0] === 'advance_seconds' || keys[0] === 'rewind_seconds') ? keys[0] : undefined;
+    const seconds = field ? body![field] : undefined;
+    if (!field || typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > MAX_ADVANCE_SECONDS) {
+      problems.send(reply, 'validation_failed', `Send {"advance_seconds": N} or {"rewind_seconds": N} with a whole number N from 0 to ${MAX_ADVANCE_SECONDS}.`, {
+        errors: [{ location: 'body', pointer: field ? `/${field}` : '/advance_seconds', message: `must be an integer from 0 to ${MAX_ADVANCE_SECONDS}` }],
       });
       return;
     }
-    clock.advance(seconds * 1000);
-    context.log.info({ advanceSeconds: seconds, now: formatTimestamp(clock.now()) }, 'test clock advanced');
+    if (field === 'advance_seconds') {
+      clock.advance(seconds * 1000);
+      context.log.info({ advanceSeconds: seconds, now: formatTimestamp(clock.now()) }, 'test clock advanced');
+    } else {
+      const moved = clock.rewind(seconds * 1000) / 1000;
+      context.log.info({ rewindSeconds: moved, now: formatTimestamp(clock.now()) }, 'test clock moved back');
+    }
     reply.header('content-type', JSON_CONTENT_TYPE).send(state(clock));
   });
 }

@@ -84,7 +84,7 @@ export async function targetNow(s: Scenario, key: string): Promise<number> {
  */
 export async function letTimePass(s: Scenario, seconds: number): Promise<void> {
   if (s.session.clock.controllable) await s.session.clock.advance(seconds);
-  else await sleep(seconds * 1000);
+  else await sleep(seconds * 1000, s.signal);
 }
 
 /**

@@ -62,10 +62,15 @@ export class KeyPool {
 
   async create(s: Scenario, options: CreateKeyOptions): Promise<IssuedKey> {
     const op = this.session.contract.operation('createApiKey');
-    const reply = await s.send({ op, auth: { key: options.creator }, json: options.body });
+    // Every key the suite creates says whose it is and dies by itself within the hour, so that even
+    // a run killed before its cleanup leaves nothing that lives on.
+    const body = { ...options.body };
+    if (typeof body.name !== 'string' || !body.name.startsWith(this.session.keyName(''))) body.name = this.session.keyName(typeof body.name === 'string' ? body.name : 'key');
+    if (!('expires_at' in body)) body.expires_at = this.session.keyExpiry();
+    const reply = await s.send({ op, auth: { key: options.creator }, json: body });
     const data = reply.data<Record<string, unknown>>();
     s.require(options.rule ?? 'lifecycle.create', reply.status === op.successStatus && typeof data?.secret === 'string' && typeof data?.id === 'string',
-      `creating a key with ${JSON.stringify(options.body)} answered ${reply.summary}, not ${op.successStatus} with an id and a secret`, reply);
+      `creating a key with ${JSON.stringify(body)} answered ${reply.summary}, not ${op.successStatus} with an id and a secret`, reply);
     // The session adopted the key when the response went by.
     const key = this.session.issuedKey(data!.id as string);
     if (!key) throw new Error(`The key ${String(data!.id)} was created but not adopted by any pool`);
@@ -81,7 +86,7 @@ export class KeyPool {
       secret: data.secret as string,
       prefix: String(data.prefix),
       name: String(data.name),
-      scopes: (data.scopes ?? []) as string[],
+      scopes: Array.isArray(data.scopes) ? data.scopes.filter((x): x is string => typeof x === 'string') : [],
       expiresAt: (data.expires_at ?? null) as string | null,
       creator,
       revoked: false,
@@ -111,6 +116,19 @@ export class KeyPool {
 
   owns(secret: string): boolean {
     return this.bySecret.has(secret);
+  }
+
+  bySecretValue(secret: string): IssuedKey | undefined {
+    return this.bySecret.get(secret);
+  }
+
+  /** Keys of this pool not yet revoked (what an interrupted run still has to clean up). */
+  active(): IssuedKey[] {
+    return this.keys.filter((k) => !k.revoked);
+  }
+
+  get createdCount(): number {
+    return this.keys.length;
   }
 
   /** A regeneration replaced a key's secret: follow it, so budgets and cleanup still work. */

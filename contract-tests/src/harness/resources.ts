@@ -30,12 +30,22 @@ export class Resources {
     return param.schemaName ? this.creators.get(param.schemaName) : undefined;
   }
 
-  /** A documented example body, timestamps in the past moved a year ahead so they stay valid. */
+  /**
+   * A documented example body, timestamps in the past moved a year ahead so they stay valid. A
+   * key made from the spec's example is named for this run and dies within the hour, like every
+   * key the suite creates (never "Dashboard (read-only)" expiring in years).
+   */
   exampleBody(op: Operation, index?: number): unknown {
     const examples = op.requestBody?.examples ?? [];
     if (examples.length === 0) return op.requestBody?.required ? {} : undefined;
     const chosen = examples[(index ?? this.exampleTurn++) % examples.length];
-    return freshen(structuredClone(chosen));
+    const body = freshen(structuredClone(chosen));
+    if (op.id === KEY_CREATION && body && typeof body === 'object' && !Array.isArray(body)) {
+      const fields = body as Record<string, unknown>;
+      fields.name = this.session.keyName(`from the spec's example${typeof fields.name === 'string' ? ` "${fields.name}"` : ''}`);
+      fields.expires_at = this.session.keyExpiry();
+    }
+    return body;
   }
 
   /**
@@ -94,6 +104,8 @@ function propertyOf(spec: SpecDocument, schema: unknown, name: string): unknown 
   return undefined;
 }
 
+/** The operation that creates API keys (its keys are named and short-lived, see `exampleBody`). */
+const KEY_CREATION = 'createApiKey';
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const A_DAY_MS = 86_400_000;
 

@@ -4,6 +4,7 @@ import { emptyLedger, type LedgerData, type RenderedExchange } from '../results.
 import type { RuleId } from '../rule-catalogue.ts';
 import type { Exchange } from '../http/http-client.ts';
 import type { Redactor } from '../redact.ts';
+import { curlCommand, type OriginOf } from './curl.ts';
 import type { Reply } from './reply.ts';
 import type { Need, Session } from './session.ts';
 
@@ -51,6 +52,7 @@ export class ScenarioSkipped extends Error {
 
 const DETAILED_FAILURES_PER_RULE = 5;
 const BODY_LIMIT = 4000;
+const CURL_LIMIT = 48_000;
 // Generous: without a test clock, grace-period and expiry scenarios wait for real time.
 const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
 
@@ -60,9 +62,14 @@ const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
  */
 export class Scenario {
   readonly ledger: LedgerData = emptyLedger();
+  /** Ends this scenario's requests: the run's stop, or the scenario's own time limit. */
+  readonly signal: AbortSignal;
+  /** Time spent waiting on the target, in ms (to tell a slow target from a stuck scenario). */
+  waitedMs = 0;
 
-  constructor(readonly session: Session, readonly name: string, readonly rules: RuleId[]) {
+  constructor(readonly session: Session, readonly name: string, readonly rules: RuleId[], signal?: AbortSignal) {
     this.ledger.rules = [...rules];
+    this.signal = signal ?? session.control.signal;
   }
 
   get primaryRule(): RuleId {
@@ -89,7 +96,7 @@ export class Scenario {
         rule,
         scenario: this.name,
         message: redactor.redact(message),
-        exchange: reply ? renderExchange(reply.exchange, redactor) : undefined,
+        exchange: reply ? renderExchange(reply.exchange, redactor, { presented: reply.presented, originOf: (v) => this.session.originOf(v), baseUrl: this.session.config.baseUrl }) : undefined,
       });
     }
     return false;
@@ -122,8 +129,10 @@ export class Scenario {
   }
 }
 
-export function renderExchange(exchange: Exchange, redactor: Redactor): RenderedExchange {
+export function renderExchange(exchange: Exchange, redactor: Redactor, reproduce?: { presented: string[]; originOf: OriginOf; baseUrl: string }): RenderedExchange {
   const cut = (text: string) => (text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}… (${text.length} bytes)` : text);
+  // The command names keys by shell variable; it goes through the redactor like the rest, as a net.
+  const curl = reproduce ? curlCommand(exchange, reproduce.presented, reproduce.originOf, reproduce.baseUrl) : undefined;
   return redactor.redactDeep({
     request: {
       method: exchange.request.method,
@@ -133,6 +142,7 @@ export function renderExchange(exchange: Exchange, redactor: Redactor): Rendered
     },
     response: exchange.response && { status: exchange.response.status, headers: exchange.response.headers, body: cut(exchange.response.body) },
     failure: exchange.failure,
+    curl: curl && curl.length <= CURL_LIMIT ? curl : curl && `# the request's body is ${exchange.request.bodyBytes?.length ?? 0} bytes: see the HAR (--har) for it`,
   });
 }
 

@@ -1,9 +1,12 @@
+import { Coverage } from '../coverage/coverage.ts';
 import { HttpClient } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
+import type { StopNote } from '../results.ts';
 import { ruleApplies, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
-import { configuredKeys, type SuiteConfig } from '../runner/config.ts';
+import { configuredKeys, CONFIGURED_KEY_VARIABLES, type SuiteConfig } from '../runner/config.ts';
 import { Contract, credentialHeader, type CredentialForm } from '../spec/contract.ts';
 import { TargetClock } from './clock.ts';
+import type { KeyOrigin } from './curl.ts';
 import { KeyPool, type IssuedKey } from './key-pool.ts';
 import { Reply } from './reply.ts';
 import { checkEveryResponse } from './response-checks.ts';
@@ -16,6 +19,22 @@ import { TargetStats } from './stats.ts';
 export interface WorkerConfig extends SuiteConfig {
   runId: string;
 }
+
+/** How the run stops early: the signal every request listens to, and who may pull it. */
+export interface RunControl {
+  signal: AbortSignal;
+  stop(note: StopNote): void;
+}
+
+/** Thrown by `send` once the run was stopped (interrupted, time limit): not a verdict on the target. */
+export class RunCancelled extends Error {
+  override name = 'RunCancelled';
+}
+
+/** How long a key the suite creates lives (the issue: an interrupted run must leave nothing that lives on). */
+export const CREATED_KEY_LIFETIME_SECONDS = 3600;
+/** Consecutive exchanges without a complete answer after which the run stops: the target has stopped answering. */
+const UNANSWERED_IN_A_ROW = 3;
 
 /** Configuration a scenario needs; when absent the scenario is skipped with `reason`. */
 export interface Need {
@@ -45,17 +64,51 @@ export class Session {
   readonly clock: TargetClock;
   readonly stats: TargetStats;
   readonly resources: Resources;
+  readonly coverage: Coverage;
+  readonly control: RunControl;
   private readonly pools = new Map<string, KeyPool>();
+  /** The target's clock minus ours, from the Date headers (and the test clock's moves). */
+  private targetOffsetMs = 0;
+  private unansweredInARow = 0;
 
-  constructor(readonly config: WorkerConfig) {
+  constructor(readonly config: WorkerConfig, control?: RunControl) {
+    this.control = control ?? { signal: new AbortController().signal, stop: () => undefined };
     this.contract = Contract.load(config.specPath);
-    this.http = new HttpClient(config.baseUrl, config.timeoutMs);
+    this.http = new HttpClient(config.baseUrl, { timeoutMs: config.timeoutMs, signal: this.control.signal });
     const configured = configuredKeys(config);
     this.redactor = new Redactor(configured);
     this.secrets = new SecretTracker(this.redactor, this.contract.keyFormat, configured);
-    this.clock = new TargetClock(this.http, config.testClockUrl);
+    this.clock = new TargetClock(this.http, config.testClockUrl, (seconds) => { this.targetOffsetMs += seconds * 1000; });
     this.stats = new TargetStats(this.http, config.statsUrl);
     this.resources = new Resources(this);
+    this.coverage = new Coverage(this.contract);
+  }
+
+  /** The target's current time, as its last Date header (and test-clock moves) tell. */
+  targetNow(): number {
+    return Date.now() + this.targetOffsetMs;
+  }
+
+  /** A short expiry for a key the suite creates: an hour from the target's now. */
+  keyExpiry(): string {
+    return new Date(Math.floor(this.targetNow() / 1000) * 1000 + CREATED_KEY_LIFETIME_SECONDS * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  /** Where a key value comes from, for reproduction commands (the shell variable that holds it). */
+  originOf(value: string): KeyOrigin | undefined {
+    const configured = configuredKeys(this.config);
+    const index = configured.indexOf(value);
+    if (index >= 0) return { variable: CONFIGURED_KEY_VARIABLES[index] };
+    for (const pool of this.pools.values()) {
+      const key = pool.bySecretValue(value);
+      if (!key) continue;
+      const rootIndex = configured.indexOf(pool.root);
+      return {
+        variable: 'HERALD_CREATED_KEY',
+        created: { name: key.name, scopes: key.scopes, creatorVariable: CONFIGURED_KEY_VARIABLES[rootIndex >= 0 ? rootIndex : 0] },
+      };
+    }
+    return undefined;
   }
 
   get stateless(): boolean {
@@ -94,11 +147,11 @@ export class Session {
   }
 
   ruleEnabled(rule: RuleId): boolean {
-    return ruleApplies(rule, this.config.profile, this.config.skip);
+    return ruleApplies(rule, this.config);
   }
 
   skipReason(rules: RuleId[], needs: Need[]): string | undefined {
-    const notApplied = rules.map((r) => whyNotApplied(r, this.config.profile, this.config.skip));
+    const notApplied = rules.map((r) => whyNotApplied(r, this.config));
     if (notApplied.every((why) => why !== undefined)) return notApplied[0];
     const missing = needs.find((need) => this.config[need.option] === undefined);
     return missing?.reason;
@@ -129,14 +182,50 @@ export class Session {
     }
     headers.push(...(options.headers ?? []));
 
-    const exchange = await this.http.send({ method, path, headers, body });
+    const exchange = await this.http.send({ method, path, headers, body }, s.signal);
+    s.waitedMs += exchange.durationMs;
+    if (exchange.cancelled) throw new RunCancelled(exchange.cancelled);
+    this.noteAnswer(exchange.response !== undefined, exchange.failure);
+    const date = exchange.response?.headers.date;
+    if (date) {
+      const at = Date.parse(date);
+      if (!Number.isNaN(at)) this.targetOffsetMs = at + 500 - Date.now();
+    }
     const reply = new Reply(exchange, op, presented);
     s.ledger.requests++;
     for (const key of presented) for (const pool of this.pools.values()) pool.noteUse(key);
     if (presented.length > 0 && reply.status === 401) s.ledger.failedAuthentications++;
     checkEveryResponse(s, reply);
     this.followIssuedKeys(reply);
+    if (op && reply.answered) {
+      const form = options.auth && !('headers' in options.auth) ? (options.auth.form ?? this.contract.credentialForms[0]) : undefined;
+      const presentedKey = presented.length === 1 ? this.keyBySecret(presented[0]) : undefined;
+      this.coverage.record(op, reply, form?.scheme, presentedKey?.scopes);
+    }
     return reply;
+  }
+
+  /** A key the suite created, by its current secret. */
+  keyBySecret(secret: string): IssuedKey | undefined {
+    for (const pool of this.pools.values()) {
+      const key = pool.bySecretValue(secret);
+      if (key) return key;
+    }
+    return undefined;
+  }
+
+  /**
+   * A target that stops answering (deadline after deadline, connections refused) would make every
+   * remaining scenario wait out its deadlines: after a few in a row, the run stops there.
+   */
+  private noteAnswer(answered: boolean, failure: string | undefined): void {
+    if (answered) {
+      this.unansweredInARow = 0;
+      return;
+    }
+    if (++this.unansweredInARow >= UNANSWERED_IN_A_ROW) {
+      this.control.stop({ cause: 'target-unresponsive', message: `the target left ${UNANSWERED_IN_A_ROW} requests in a row without a complete answer (last: ${failure}); the run stopped there` });
+    }
   }
 
   /**

@@ -1,9 +1,20 @@
-import { EXIT, type RuleResult, type RunResult } from '../results.ts';
-import { RULES, ruleGroup, ruleIds, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
+import { EXIT, type CleanupNote, type CoverageResult, type RuleResult, type RunResult, type StopNote } from '../results.ts';
+import { DELIBERATE_SKIPS, RULES, ruleGroup, ruleIds, whyNotApplied, type RuleId } from '../rule-catalogue.ts';
 import type { ScenarioOutcome } from './run-scenarios.ts';
 import type { SuiteConfig } from './config.ts';
 
 const DETAILED_FAILURES_PER_RULE = 20;
+
+export interface RunFacts {
+  startedAt: Date;
+  durationMs: number;
+  stopped?: StopNote;
+  cleanup?: CleanupNote;
+  coverage?: CoverageResult;
+  fuzz?: RunResult['fuzz'];
+}
+
+type AggregateConfig = Pick<SuiteConfig, 'baseUrl' | 'profile' | 'skip'> & Partial<Pick<SuiteConfig, 'only' | 'failOnSkip' | 'minCoverage' | 'seed'>>;
 
 /**
  * Turns what the scenarios recorded into one result per rule: `fail` when the target broke it,
@@ -13,13 +24,13 @@ const DETAILED_FAILURES_PER_RULE = 20;
 export function aggregate(
   scenarios: ScenarioOutcome[],
   runnerErrors: string[],
-  config: Pick<SuiteConfig, 'baseUrl' | 'profile' | 'skip'>,
-  startedAt: Date,
-  durationMs: number,
+  config: AggregateConfig,
+  facts: RunFacts,
 ): RunResult {
+  const selection = { profile: config.profile, skip: config.skip, only: config.only ?? [] };
   const rules = new Map<string, RuleResult>();
   const unchecked = (id: string, title: string): RuleResult =>
-    ({ id, title, group: ruleGroup(id), status: 'skip', checks: 0, passed: 0, failed: 0, failures: [], skipReasons: [], errors: [] });
+    ({ id, title, group: ruleGroup(id), status: 'skip', checks: 0, passed: 0, failed: 0, failures: [], skipReasons: [], errors: [], durationMs: 0 });
   for (const id of ruleIds()) rules.set(id, unchecked(id, RULES[id].title));
   // A rule id the catalogue does not know (a typo in a scenario) still gets its line.
   const rule = (id: string): RuleResult => {
@@ -40,6 +51,8 @@ export function aggregate(
       const group = ruleGroup(ledger.rules[0] ?? 'responses.answered');
       failedAuthenticationsByGroup[group] = (failedAuthenticationsByGroup[group] ?? 0) + ledger.failedAuthentications;
     }
+    // A scenario's time goes to the rules it was declared for, in equal shares (JUnit's time).
+    for (const id of ledger.rules) rule(id).durationMs += scenario.durationMs / Math.max(1, ledger.rules.length);
     for (const id of ledger.requestIds) requestIds.set(id, (requestIds.get(id) ?? 0) + 1);
     for (const [id, count] of Object.entries(ledger.passes)) rule(id).passed += count;
     for (const failure of ledger.failures) {
@@ -61,7 +74,7 @@ export function aggregate(
   // Request ids must be distinct across the whole run, so this rule is checked here, over every
   // id every scenario saw.
   const distinct = rule('request-id.distinct');
-  if (!whyNotApplied('request-id.distinct', config.profile, config.skip)) {
+  if (!whyNotApplied('request-id.distinct', selection)) {
     for (const [id, count] of requestIds) {
       distinct.passed++;
       if (count > 1) {
@@ -71,11 +84,13 @@ export function aggregate(
     }
   }
 
+  const stoppedReason = facts.stopped ? `not reached: the run stopped (${facts.stopped.cause})` : undefined;
   for (const r of rules.values()) {
     r.checks = r.passed + r.failed;
+    r.durationMs = Math.round(r.durationMs);
     r.status = r.errors.length > 0 ? 'error' : r.failed > 0 ? 'fail' : r.passed > 0 ? 'pass' : 'skip';
     if (r.status === 'skip' && r.skipReasons.length === 0) {
-      r.skipReasons.push(whyNotApplied(r.id as RuleId, config.profile, config.skip) ?? 'nothing in this run exercised it');
+      r.skipReasons.push(whyNotApplied(r.id as RuleId, selection) ?? stoppedReason ?? 'nothing in this run exercised it');
     }
   }
 
@@ -84,11 +99,20 @@ export function aggregate(
   const checks = list.reduce((n, r) => n + r.checks, 0);
   const failedChecks = list.reduce((n, r) => n + r.failed, 0);
   const hasErrors = errors.length > 0 || count('error') > 0;
+  const undeliberateSkips = list.filter((r) => r.status === 'skip' && r.skipReasons.some((why) => !(DELIBERATE_SKIPS as readonly string[]).includes(why)));
+  const coverageShort = facts.coverage?.minimum !== undefined && facts.coverage.percent < facts.coverage.minimum;
+  const exitCode = facts.stopped?.cause === 'SIGINT' ? EXIT.sigint
+    : facts.stopped?.cause === 'SIGTERM' ? EXIT.sigterm
+      : failedChecks > 0 ? EXIT.failed
+        : hasErrors ? EXIT.error
+          : facts.stopped ? EXIT.stopped
+            : coverageShort || (config.failOnSkip && undeliberateSkips.length > 0) ? EXIT.incomplete
+              : EXIT.ok;
   return {
     target: config.baseUrl,
     profile: config.profile,
-    startedAt: startedAt.toISOString(),
-    durationMs,
+    startedAt: facts.startedAt.toISOString(),
+    durationMs: facts.durationMs,
     rules: list,
     totals: {
       checks,
@@ -100,6 +124,12 @@ export function aggregate(
       failedAuthenticationsByGroup,
     },
     errors,
-    exitCode: hasErrors ? EXIT.error : failedChecks > 0 ? EXIT.failed : EXIT.ok,
+    exitCode,
+    seed: config.seed,
+    fuzz: facts.fuzz,
+    coverage: facts.coverage,
+    stopped: facts.stopped,
+    cleanup: facts.cleanup,
+    failOnSkip: config.failOnSkip && undeliberateSkips.length > 0 ? true : undefined,
   };
 }

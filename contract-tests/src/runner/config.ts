@@ -1,4 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { ruleGroup, ruleIds } from '../rule-catalogue.ts';
 import { ConfigError, readEnvFile } from './env-file.ts';
 
 export { ConfigError } from './env-file.ts';
@@ -24,7 +26,23 @@ export interface SuiteConfig {
   specPath?: string;
   /** Rule ids or groups (`auth`, `lifecycle.expiry`) to leave out, reported as skipped. */
   skip: string[];
+  /** Rule ids or groups to check, leaving out every other one (empty: all). */
+  only: string[];
   verbose: boolean;
+  /** A rule skipped for a reason other than --skip, --only or the profile fails the run (exit 3). */
+  failOnSkip: boolean;
+  /** Percent of causable coverage cells a run must exercise (exit 3 below it); undefined: no floor. */
+  minCoverage?: number;
+  /** Limit of the whole run in ms (0: none). */
+  maxTimeMs: number;
+  /** Seed of the schema-derived input (printed; the same seed draws the same cases). */
+  seed: number;
+  /** Random schema-derived cases per operation and per broken constraint. */
+  fuzzRuns: number;
+  /** Write every exchange, redacted, as HAR 1.2. */
+  har?: string;
+  /** No progress lines on stderr. */
+  quiet: boolean;
 }
 
 /** Every key the configuration holds (the secrets a run must keep out of what it prints). */
@@ -32,7 +50,13 @@ export function configuredKeys(config: SuiteConfig): Array<string | undefined> {
   return [config.apiKey, config.otherEnvApiKey, config.readOnlyApiKey, config.inactiveAccountApiKey, config.nearQuotaApiKey];
 }
 
-type Kind = 'string' | 'secret' | 'integer' | 'profile' | 'list' | 'flag';
+/** The variable of each of `configuredKeys`, in the same order (reproduction commands name them). */
+export const CONFIGURED_KEY_VARIABLES = ['HERALD_API_KEY', 'HERALD_OTHER_ENV_API_KEY', 'HERALD_READ_ONLY_API_KEY', 'HERALD_INACTIVE_ACCOUNT_API_KEY', 'HERALD_NEAR_QUOTA_API_KEY'] as const;
+
+export const DEFAULT_FUZZ_RUNS = 12;
+export const DEFAULT_MAX_TIME_SECONDS = 1200;
+
+type Kind = 'string' | 'secret' | 'integer' | 'profile' | 'list' | 'flag' | 'percent' | 'seconds';
 
 interface OptionDefinition {
   key: keyof SuiteConfig;
@@ -58,13 +82,21 @@ export const OPTIONS: OptionDefinition[] = [
   { key: 'statsUrl', flag: 'stats-url', env: 'HERALD_STATS_URL', kind: 'string', help: "Read-only counters of the deployment (the reference server's /_herald/stats): enables auth.malformed-key-no-lookup and auth.unknown-key-no-state" },
   { key: 'profile', flag: 'profile', env: 'HERALD_PROFILE', kind: 'profile', help: 'full (default) or stateless (only what a stateless mock honours)' },
   { key: 'maxBurst', flag: 'max-burst', env: 'HERALD_MAX_BURST', kind: 'integer', help: 'Most requests a single burst may send (rate limit, quota, throttle); default 1000' },
-  { key: 'timeoutMs', flag: 'timeout', env: 'HERALD_TIMEOUT_MS', kind: 'integer', help: 'Milliseconds to wait for each response; default 10000' },
+  { key: 'timeoutMs', flag: 'timeout', env: 'HERALD_TIMEOUT_MS', kind: 'integer', help: 'Deadline of each whole exchange (headers and body) in ms; an overrun fails responses.answered; default 10000' },
+  { key: 'maxTimeMs', flag: 'max-time', env: 'HERALD_MAX_TIME', kind: 'seconds', help: 'Limit of the whole run in seconds (0: none); reached, the run stops, cleans up and exits 4 (1 if something failed); default 1200' },
+  { key: 'seed', flag: 'seed', env: 'HERALD_SEED', kind: 'integer', help: 'Seed of the schema-derived input (printed in every run; the same seed draws the same cases); default: random' },
+  { key: 'fuzzRuns', flag: 'fuzz-runs', env: 'HERALD_FUZZ_RUNS', kind: 'integer', help: `Random schema-derived cases per operation and per broken constraint, besides each bound's edges; 0 leaves them out; default ${DEFAULT_FUZZ_RUNS}` },
+  { key: 'minCoverage', flag: 'min-coverage', env: 'HERALD_MIN_COVERAGE', kind: 'percent', help: 'Fail (exit 3) when fewer than P % of the causable coverage cells were exercised' },
   { key: 'junit', flag: 'junit', env: 'HERALD_JUNIT', kind: 'string', help: 'Write a JUnit XML report to FILE' },
   { key: 'html', flag: 'html', env: 'HERALD_HTML', kind: 'string', help: 'Write a self-contained HTML report to FILE' },
   { key: 'json', flag: 'json', env: 'HERALD_JSON', kind: 'string', help: 'Write the results as JSON to FILE' },
+  { key: 'har', flag: 'har', env: 'HERALD_HAR', kind: 'string', help: 'Write every exchange, redacted, as HAR 1.2 to FILE (for browser and proxy tools)' },
   { key: 'specPath', flag: 'spec', env: 'HERALD_SPEC', kind: 'string', help: 'Bundled OpenAPI 3.1 document to derive the checks from; default: the one shipped with the suite' },
   { key: 'skip', flag: 'skip', env: 'HERALD_SKIP', kind: 'list', help: 'Comma-separated rule ids or groups to leave out (reported as skipped)' },
-  { key: 'verbose', flag: 'verbose', env: 'HERALD_VERBOSE', kind: 'flag', help: 'List every rule, not only failures and skips' },
+  { key: 'only', flag: 'only', env: 'HERALD_ONLY', kind: 'list', help: 'Comma-separated rule ids or groups to check, leaving out every other one' },
+  { key: 'failOnSkip', flag: 'fail-on-skip', env: 'HERALD_FAIL_ON_SKIP', kind: 'flag', help: 'Exit 3 when a rule was skipped for want of configuration (not by --skip, --only or the profile)' },
+  { key: 'verbose', flag: 'verbose', env: 'HERALD_VERBOSE', kind: 'flag', help: 'Show up to 20 failures per rule instead of 3' },
+  { key: 'quiet', flag: 'quiet', env: 'HERALD_QUIET', kind: 'flag', help: 'No progress lines on stderr' },
 ];
 
 export interface CliRequest {
@@ -113,7 +145,15 @@ function validate(raw: Partial<Record<keyof SuiteConfig, string | boolean>>): Su
   if (!apiKey) throw new ConfigError('No API key: set HERALD_API_KEY (a full-access key of a non-production environment), or give an --env-file that sets it.');
   const profile = (text('profile') ?? 'full') as Profile;
   if (profile !== 'full' && profile !== 'stateless') throw new ConfigError(`--profile must be full or stateless, not ${profile}`);
-  const verbose = raw.verbose === true || ['1', 'true', 'yes'].includes(String(raw.verbose ?? '').toLowerCase());
+  const flag = (key: keyof SuiteConfig) => raw[key] === true || ['1', 'true', 'yes'].includes(String(raw[key] ?? '').toLowerCase());
+  const skip = ruleList(text('skip'), '--skip / HERALD_SKIP');
+  const only = ruleList(text('only'), '--only / HERALD_ONLY');
+  const minCoverage = text('minCoverage');
+  if (minCoverage !== undefined && !(/^\d+(\.\d+)?$/.test(minCoverage) && Number(minCoverage) <= 100)) {
+    throw new ConfigError(`--min-coverage / HERALD_MIN_COVERAGE must be a percentage from 0 to 100, not ${minCoverage}`);
+  }
+  const seed = text('seed');
+  if (seed !== undefined && !(/^\d{1,10}$/.test(seed) && Number(seed) <= 0xffffffff)) throw new ConfigError(`--seed / HERALD_SEED must be a whole number from 0 to 4294967295, not ${seed}`);
   return {
     baseUrl: checkUrl(baseUrl, '--base-url / HERALD_BASE_URL').replace(/\/+$/, ''),
     apiKey,
@@ -130,9 +170,38 @@ function validate(raw: Partial<Record<keyof SuiteConfig, string | boolean>>): Su
     html: text('html'),
     json: text('json'),
     specPath: text('specPath'),
-    skip: (text('skip') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    verbose,
+    skip,
+    only,
+    verbose: flag('verbose'),
+    failOnSkip: flag('failOnSkip'),
+    quiet: flag('quiet'),
+    minCoverage: minCoverage === undefined ? undefined : Number(minCoverage),
+    maxTimeMs: nonNegativeInteger(text('maxTimeMs'), DEFAULT_MAX_TIME_SECONDS, '--max-time / HERALD_MAX_TIME') * 1000,
+    seed: seed === undefined ? randomInt(0x7fffffff) : Number(seed),
+    fuzzRuns: nonNegativeInteger(text('fuzzRuns'), DEFAULT_FUZZ_RUNS, '--fuzz-runs / HERALD_FUZZ_RUNS'),
+    har: text('har'),
   };
+}
+
+/**
+ * Rule ids or groups, comma-separated; one the catalogue does not know is refused with the list
+ * of valid ones (a typo must not silently check everything, or nothing).
+ */
+function ruleList(value: string | undefined, what: string): string[] {
+  const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = ruleIds();
+  const groups = [...new Set(ids.map(ruleGroup))];
+  const unknown = items.filter((item) => !ids.includes(item as never) && !groups.includes(item));
+  if (unknown.length > 0) {
+    throw new ConfigError(`${what}: no rule or group ${unknown.map((u) => JSON.stringify(u)).join(', ')}. Groups: ${groups.join(', ')}. Rules: ${ids.join(', ')}`);
+  }
+  return items;
+}
+
+function nonNegativeInteger(value: string | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(`${what} must be a whole number ≥ 0, not ${value}`);
+  return Number(value);
 }
 
 function checkUrl(value: string, what: string): string {
@@ -163,10 +232,20 @@ export function usage(): string {
     '  --env-file FILE                    NAME=value file (as `npx herald-mock --env-out FILE` writes)',
   ];
   for (const option of OPTIONS) {
-    const arg = option.kind === 'flag' ? '' : option.kind === 'secret' ? ' KEY' : option.kind === 'integer' ? ' N' : option.key === 'profile' ? ' NAME' : option.key === 'skip' ? ' IDS' : option.key.endsWith('Url') ? ' URL' : ' FILE';
+    const arg = option.kind === 'flag' ? '' : option.kind === 'secret' ? ' KEY' : option.kind === 'integer' ? ' N' : option.kind === 'percent' ? ' P' : option.kind === 'seconds' ? ' S' : option.key === 'profile' ? ' NAME' : option.kind === 'list' ? ' IDS' : option.key.endsWith('Url') ? ' URL' : ' FILE';
     const left = `  --${option.flag}${arg}`.padEnd(37);
     lines.push(`${left}${option.help}${option.env ? ` [${option.env}]` : ''}`);
   }
-  lines.push('', 'Exit codes: 0 every rule passed or was skipped; 1 the target broke a rule; 2 the runner could not run (bad configuration, unreachable target, crash).');
+  lines.push(
+    '',
+    'Exit codes:',
+    '  0    every rule checked passed (or was skipped with a reason)',
+    '  1    fail: the target broke at least one rule (also when the run was cut short after that)',
+    '  2    error: the runner could not run (configuration, unreachable target, a key refused, a report',
+    '       path it cannot write, another herald-contract run in progress against the target)',
+    '  3    incomplete: coverage below --min-coverage, or a rule skipped under --fail-on-skip',
+    '  4    stopped: --max-time was reached before every rule ran (nothing had failed)',
+    '  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM: keys revoked, reports written and marked',
+  );
   return lines.join('\n');
 }

@@ -25,12 +25,17 @@ export class SchemaValidator {
 
   /** Validates `value` against the schema at a local pointer (`#/components/schemas/Problem`). */
   validate(pointer: string, value: unknown): string[] {
+    return describeErrors(this.errors(pointer, value));
+  }
+
+  /** ajv's own errors (keyword, instance path) of `value` against the schema at `pointer`; empty when valid. */
+  errors(pointer: string, value: unknown): ErrorObject[] {
     let fn = this.compiled.get(pointer);
     if (!fn) {
       fn = this.ajv.compile({ $ref: `${DOCUMENT_ID}${pointer}` });
       this.compiled.set(pointer, fn);
     }
-    return fn(value) ? [] : describeErrors(fn.errors ?? []);
+    return fn(value) ? [] : [...(fn.errors ?? [])];
   }
 }
 

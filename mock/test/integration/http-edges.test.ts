@@ -177,8 +177,25 @@ describe('the test clock', () => {
     expect(Date.parse(ping.header('date')!)).toBe(Math.floor(Date.parse(moved.json.now) / 1000) * 1000);
   });
 
+  it('moves back by what a client moved it forward, and windows opened in the travelled future close', async () => {
+    const before = await ctx.call('GET', '/_herald/test-clock', { unchecked: true });
+    await ctx.call('POST', '/_herald/test-clock', { json: { advance_seconds: 600 }, unchecked: true });
+    const key = full();
+    const first = await ctx.call('GET', '/ping', { key });
+    const limit = Number(first.header('x-ratelimit-limit'));
+    const spent = Number(first.header('x-ratelimit-remaining'));
+    const back = await ctx.call('POST', '/_herald/test-clock', { json: { rewind_seconds: 600 }, unchecked: true });
+    expect(back.status).toBe(200);
+    expect(Date.parse(back.json.now) - Date.parse(before.json.now)).toBe(ctx.server.clock.now() - Date.parse(before.json.now));
+    expect(Math.abs(Date.parse(back.json.now) - Date.parse(before.json.now))).toBeLessThan(1000);
+    // The window the ping opened ten minutes ahead would otherwise last eleven minutes from now.
+    const again = await ctx.call('GET', '/ping', { key });
+    expect(Number(again.header('x-ratelimit-remaining'))).toBe(limit - 1);
+    expect(spent).toBeLessThan(limit);
+  });
+
   it('refuses anything but a whole, non-negative number of seconds', async () => {
-    for (const body of [{ advance_seconds: -1 }, { advance_seconds: 1.5 }, { advance_seconds: '10' }, {}, { advance_seconds: 1, x: 1 }, []]) {
+    for (const body of [{ advance_seconds: -1 }, { advance_seconds: 1.5 }, { advance_seconds: '10' }, {}, { advance_seconds: 1, x: 1 }, [], { rewind_seconds: -5 }, { advance_seconds: 1, rewind_seconds: 1 }]) {
       const res = await ctx.call('POST', '/_herald/test-clock', { json: body, unchecked: true });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.code).toBe('validation_failed');
