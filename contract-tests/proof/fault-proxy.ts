@@ -37,6 +37,8 @@ export interface Fault {
   breaks: string;
   /** The rules the suite must report broken; at least one of them has to fail. */
   caughtBy: string[];
+  /** Arguments the proof runs the suite with (the input faults: only the input rules). */
+  args?: string[];
   onRequest?(request: ProxiedRequest, ctx: FaultContext): ProxiedResponse | void | Promise<ProxiedResponse | void>;
   onResponse?(response: ProxiedResponse, request: ProxiedRequest, ctx: FaultContext): ProxiedResponse | void | Promise<ProxiedResponse | void>;
 }

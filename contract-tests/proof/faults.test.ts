@@ -24,12 +24,15 @@ const BULLETS: Record<string, string[]> = {
   quotas: ['quotas'],
   idempotency: ['idempotency'],
   'request ids': ['request-id'],
+  'input derived from the schemas': ['input'],
 };
 
 describe('the fault catalogue', () => {
   test('has at least 20 distinct faults and one for every bullet of what the suite checks', () => {
     expect(new Set(FAULTS.map((f) => f.name)).size).toBe(FAULTS.length);
     expect(FAULTS.length).toBeGreaterThanOrEqual(20);
+    // Issue 13: at least eight faults whose only fault is in input handling, caught by the input rules.
+    expect(FAULTS.filter((f) => f.caughtBy.every((rule) => ruleGroup(rule) === 'input')).length).toBeGreaterThanOrEqual(8);
     for (const [bullet, groups] of Object.entries(BULLETS)) {
       const covering = FAULTS.filter((f) => f.caughtBy.some((rule) => groups.includes(ruleGroup(rule))));
       expect(covering.length, `no fault for "${bullet}"`).toBeGreaterThan(0);
@@ -42,7 +45,7 @@ describe.concurrent('the suite fails against each broken implementation and name
     test(`${fault.name}: ${fault.breaks}`, async () => {
       const server = await startReferenceServer({ logLevel: 'silent' });
       const proxy = await startFaultProxy(server.origin, fault, { ...server.keys });
-      const run = await runContract([], { ...server.env, HERALD_BASE_URL: `${proxy.origin}${new URL(server.baseUrl).pathname}` });
+      const run = await runContract(fault.args ?? [], { ...server.env, HERALD_BASE_URL: `${proxy.origin}${new URL(server.baseUrl).pathname}` });
       try {
         const failed = failedRules(run.result);
         caught.push({ fault: fault.name, breaks: fault.breaks, expected: fault.caughtBy, failed, exitCode: run.code });

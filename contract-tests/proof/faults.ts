@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hasValidChecksum, isWellFormedKey, unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { Contract } from '../src/spec/contract.ts';
 import {
@@ -15,6 +16,49 @@ const contract = Contract.load();
 const format = contract.keyFormat;
 const names = contract.headers;
 const A_REQUEST_ID = 'req_000000000000000000000000';
+const INPUT_ONLY = ['--only', 'input'];
+
+/** Changes the JSON body of matching requests before they reach the server (a server that does not validate). */
+function editBody(req: ProxiedRequest, method: string, path: RegExp, change: (body: Record<string, any>) => void): undefined {
+  if (req.method !== method || !path.test(req.url.split('?')[0])) return undefined;
+  const body = json(req);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  change(body);
+  req.body = Buffer.from(JSON.stringify(body));
+  return undefined;
+}
+
+/** The properties each body schema allows, by request (from the spec's request schemas). */
+function knownProperties(req: ProxiedRequest): string[] | undefined {
+  const path = req.url.split('?')[0];
+  const op = contract.operations.find((o) => o.method === req.method && new RegExp(`^/v1${o.pathTemplate.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  const pointer = op?.requestBody?.jsonSchemaPointer;
+  if (!pointer) return undefined;
+  const body = json(req);
+  const names = new Set<string>();
+  const collect = (node: unknown) => {
+    const schema = contract.spec.deref<Record<string, any>>(node);
+    for (const name of Object.keys(schema.properties ?? {})) names.add(name);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? [])]) {
+      const branch = contract.spec.deref<Record<string, any>>(part);
+      const channel = branch.properties?.channel?.const;
+      if (channel === undefined || channel === body?.channel) collect(part);
+    }
+  };
+  collect(contract.spec.pointer(pointer));
+  return [...names];
+}
+
+/** A 500 as the spec documents it (internal_error), with a fresh request id. */
+function internalError(): ProxiedResponse {
+  const problem = contract.problem('internal_error');
+  const requestId = `req_${randomBytes(18).toString('base64').replace(/[^0-9A-Za-z]/g, '').padEnd(24, '0').slice(0, 24)}`;
+  return {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', [names.requestId.toLowerCase()]: requestId },
+    body: Buffer.from(JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: 'Something went wrong.', code: problem.code, request_id: requestId })),
+  };
+}
 
 /** Serves a request as if it had presented the main key (HERALD_API_KEY). */
 function servedAsRoot(req: ProxiedRequest, ctx: FaultContext): Promise<ProxiedResponse> {
@@ -427,6 +471,136 @@ export const FAULTS: Fault[] = [
           detail: 'The key is not valid.', code: invalid.code, request_id: requestId,
         })),
       };
+    },
+  },
+
+  // --- Input handling (issue 13): each target accepts input the schemas refuse, or fails on
+  // input they allow; the suite runs only its input rules against them (--only input). ----------
+  {
+    name: 'accepts-overlong-name',
+    breaks: 'a key name longer than its maxLength is cut to fit and accepted instead of refused',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/api-keys$/, (b) => {
+      if (typeof b.name === 'string' && [...b.name].length > 100) b.name = [...b.name].slice(0, 100).join('');
+    }),
+  },
+  {
+    name: 'subject-control-characters-accepted',
+    breaks: 'control characters (line breaks: mail header injection) in an email subject are stripped and the email sent',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/notifications$/, (b) => {
+      if (typeof b.subject === 'string' && /[\x00-\x1f\x7f]/.test(b.subject)) b.subject = b.subject.replace(/[\x00-\x1f\x7f]/g, '') || 'subject';
+    }),
+  },
+  {
+    name: 'email-address-not-validated',
+    breaks: 'the recipient of an email is never checked: a malformed address (or none that is a string) is sent anyway',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/notifications$/, (b) => {
+      if (b.channel === 'email' && 'to' in b) b.to = 'ada@example.com';
+    }),
+  },
+  {
+    name: 'accepts-overlong-text',
+    breaks: 'an email text longer than its maxLength is cut to fit and sent',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/notifications$/, (b) => {
+      if (typeof b.text === 'string' && [...b.text].length > 10_000) b.text = [...b.text].slice(0, 10_000).join('');
+    }),
+  },
+  {
+    name: 'server-error-on-astral-characters',
+    breaks: 'a body holding a character outside the Basic Multilingual Plane (an emoji) fails with a 500',
+    caughtBy: ['input.valid-accepted'],
+    args: INPUT_ONLY,
+    onRequest: (req) => (req.body.length > 0 && /[\u{10000}-\u{10FFFF}]/u.test(req.body.toString('utf8')) ? internalError() : undefined),
+  },
+  {
+    name: 'name-length-counted-in-utf16',
+    breaks: "a key name's length is counted in UTF-16 units, not characters: 100 emoji are refused as too long",
+    caughtBy: ['input.valid-accepted'],
+    args: INPUT_ONLY,
+    // Answered with the server's own validation_failed, for a name it would find too long.
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/api-keys$/, (b) => {
+      if (typeof b.name === 'string' && b.name.length > 100 && [...b.name].length <= 100) b.name = 'x'.repeat(101);
+    }),
+  },
+  {
+    name: 'limit-maximum-off-by-one',
+    breaks: 'limit=100, the documented maximum, is refused as out of range (the bound is treated as exclusive)',
+    caughtBy: ['input.valid-accepted'],
+    args: INPUT_ONLY,
+    onRequest: (req) => {
+      const url = new URL(req.url, 'http://proxy');
+      if (req.method === 'GET' && url.pathname === '/v1/api-keys' && url.searchParams.get('limit') === '100') {
+        url.searchParams.set('limit', '101');
+        req.url = `${url.pathname}${url.search}`;
+      }
+    },
+  },
+  {
+    name: 'ignores-unknown-properties',
+    breaks: 'properties a body schema does not allow (additionalProperties: false) are dropped silently instead of refused',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => {
+      const allowed = knownProperties(req);
+      if (!allowed) return undefined;
+      return editBody(req, 'POST', /^\/v1\//, (b) => {
+        for (const name of Object.keys(b)) if (!allowed.includes(name)) delete b[name];
+      });
+    },
+  },
+  {
+    name: 'duplicate-scopes-accepted',
+    breaks: 'a scope list with a scope twice (uniqueItems) is de-duplicated and accepted',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/api-keys$/, (b) => {
+      if (Array.isArray(b.scopes)) b.scopes = [...new Set(b.scopes.map((x: unknown) => JSON.stringify(x)))].map((x) => JSON.parse(x as string));
+    }),
+  },
+  {
+    name: 'grace-period-clamped',
+    breaks: 'a grace period above its maximum (86400 s) is clamped to it instead of refused',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /\/regenerate$/, (b) => {
+      if (typeof b.grace_period_seconds === 'number' && b.grace_period_seconds > 86_400) b.grace_period_seconds = 86_400;
+    }),
+  },
+  {
+    name: 'webhook-url-scheme-not-checked',
+    breaks: 'a webhook URL that is not https:// (its pattern) is accepted, and delivered over https anyway',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/notifications$/, (b) => {
+      if (b.channel === 'webhook' && typeof b.url === 'string' && !b.url.startsWith('https://')) b.url = 'https://hooks.example.com/herald';
+    }),
+  },
+  {
+    name: 'expiry-format-not-checked',
+    breaks: 'an expires_at that is not an RFC 3339 date-time is read as "in an hour" instead of refused',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => editBody(req, 'POST', /^\/v1\/api-keys$/, (b) => {
+      if ('expires_at' in b && (typeof b.expires_at !== 'string' || !/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(b.expires_at) || Number.isNaN(Date.parse(b.expires_at)))) {
+        b.expires_at = new Date(Date.now() + 3_600_000).toISOString();
+      }
+    }),
+  },
+  {
+    name: 'server-error-on-malformed-id',
+    breaks: 'a key id that is not of the KeyId form makes the server fail with a 500 instead of a 400',
+    caughtBy: ['input.invalid-refused'],
+    args: INPUT_ONLY,
+    onRequest: (req) => {
+      const id = /^\/v1\/api-keys\/([^/?]+)/.exec(req.url)?.[1];
+      return id !== undefined && !/^key_[0-9A-Za-z]{24}$/.test(decodeURIComponent(id)) ? internalError() : undefined;
     },
   },
 ];

@@ -29,7 +29,7 @@ export default function inputRules(): void {
     }
     if (invalid.length > 0) {
       scenario(['input.invalid-refused'], `${op.id}: input breaking one constraint`, async (s: Scenario) => {
-        for (const family of invalid) await runFamily(s, family, perConstraint, config.seed, fuzz);
+        for (const family of invalid) await runFamily(s, family, Math.min(perConstraint, family.distinct ?? perConstraint), config.seed, fuzz);
       });
     }
   }

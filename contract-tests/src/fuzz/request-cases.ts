@@ -28,6 +28,8 @@ export interface CaseFamily {
   /** Where the broken value is, and the keyword it breaks (invalid families). */
   location?: Location;
   keyword?: string;
+  /** The broken value can take only this many values (a constant, a few kinds): fewer runs do. */
+  distinct?: number;
   arb: fc.Arbitrary<RequestDraft>;
 }
 
@@ -70,7 +72,7 @@ export function caseFamilies(op: Operation, contract: Contract, fuzz: FuzzContex
   }
   for (const part of ['path', 'query', 'header', 'body'] as const) {
     for (const site of parts[part].sites) {
-      families.push({ op, kind: 'invalid', label: site.label, location: site.location, keyword: site.keyword, arb: draft({ part, arb: site.arb }) });
+      families.push({ op, kind: 'invalid', label: site.label, location: site.location, keyword: site.keyword, distinct: site.distinct, arb: draft({ part, arb: site.arb }) });
     }
   }
   return families;

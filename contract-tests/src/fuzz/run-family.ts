@@ -12,7 +12,10 @@ import { issuesOf, resolveDraft, sendable, type CaseFamily, type FuzzContext, ty
  * and the smallest input that still fails is reported, with the seed and a curl command.
  */
 const CONCURRENCY = 8;
-const SHRINK_REQUESTS = 40;
+const SHRINK_REQUESTS = 30;
+// fast-check keeps walking the shrink tree after the budget is spent (each candidate then passes
+// at once); for a string of ten thousand characters that walk is long, so it is cut off in time too.
+const SHRINK_TIME_MS = 3_000;
 
 /** Answers that say the request was not about its input at all: never a fair answer to valid input. */
 const NOT_ABOUT_INPUT = new Set(['missing_api_key', 'invalid_api_key', 'expired_api_key', 'revoked_api_key', 'ambiguous_credentials', 'authentication_throttled', 'unsupported_media_type', 'method_not_allowed', 'rate_limit_exceeded']);
@@ -23,6 +26,7 @@ export interface Verdict {
   ok: boolean;
   message?: string;
   reply?: Reply;
+  resolved?: ResolvedCase;
 }
 
 export function familySeed(runSeed: number, family: CaseFamily): number {
@@ -46,19 +50,21 @@ export async function runFamily(s: Scenario, family: CaseFamily, runs: number, r
   if (failing.length === 0) return;
 
   // Shrink the first failure: fast-check replays it from the same seed and tries smaller inputs.
-  let budget = SHRINK_REQUESTS;
-  let smallest: { draft: RequestDraft; verdict: Verdict } = { draft: drafts[failing[0].i], verdict: failing[0].v };
+  const shared = s.session.fuzzBudget;
+  let budget = Math.min(SHRINK_REQUESTS, shared.shrinkRequests);
+  let smallest: Verdict = failing[0].v;
   const details = await fc.check(fc.asyncProperty(family.arb, async (draft) => {
     if (budget <= 0) return true;
     budget--;
+    shared.shrinkRequests--;
     const worker = await s.session.pool().worker(s, requestsPerCase(family));
     const verdict = await sendCase(s, family, draft, worker, fuzz);
-    if (verdict.usable && !verdict.ok) smallest = { draft, verdict };
+    if (verdict.usable && !verdict.ok) smallest = verdict;
     return !verdict.usable || verdict.ok;
-  }), { seed, path: String(failing[0].i), numRuns: runs });
+  }), { seed, path: String(failing[0].i), numRuns: runs, interruptAfterTimeLimit: SHRINK_TIME_MS });
   const steps = details.numShrinks;
-  const seedNote = `seed ${runSeed} (--seed ${runSeed} --only ${rule} draws it again); ${failing.length} of ${verdicts.filter((v) => v.usable).length} cases failed; the smallest failing input found${steps > 0 ? ` after ${steps} shrinking steps` : ''}: ${describeDraft(smallest.draft)}`;
-  s.check(rule, false, `${family.op.id} with ${family.label}: ${smallest.verdict.message} — ${seedNote}`, smallest.verdict.reply);
+  const seedNote = `seed ${runSeed} (--seed ${runSeed} --only ${rule} draws it again); ${failing.length} of ${verdicts.filter((v) => v.usable).length} cases failed; the smallest failing input found${steps > 0 ? ` after ${steps} shrinking steps` : ''}: ${describeCase(smallest.resolved!)}`;
+  s.check(rule, false, `${family.op.id} with ${family.label}: ${smallest.message} — ${seedNote}`, smallest.reply);
   for (let i = 1; i < failing.length; i++) s.ledger.droppedFailures[rule] = (s.ledger.droppedFailures[rule] ?? 0) + 1;
 }
 
@@ -87,7 +93,8 @@ async function sendCase(s: Scenario, family: CaseFamily, draft: RequestDraft, wo
   }
   const reply = await s.send({ op, auth: { key: worker }, pathParams, query: resolved.query, headers: resolved.headers, json: resolved.body });
   s.ledger.fuzzCases++;
-  return family.kind === 'invalid' ? judgeInvalid(reply, family, issues) : judgeValid(reply, resolved, limit);
+  const verdict = family.kind === 'invalid' ? judgeInvalid(reply, family, issues) : judgeValid(reply, resolved, limit);
+  return { ...verdict, resolved: { ...resolved, path: { ...resolved.path, ...pathParams } } };
 }
 
 function judgeValid(reply: Reply, resolved: ResolvedCase, limit: number): Verdict {
@@ -122,8 +129,8 @@ function judgeInvalid(reply: Reply, family: CaseFamily, issues: Issue[]): Verdic
   return { usable: true, ok: true, reply };
 }
 
-/** The drawn input, briefly (long strings shortened; their length in code points said). */
-export function describeDraft(draft: RequestDraft): string {
+/** The input as sent, briefly (long strings shortened; their length in code points said). */
+export function describeCase(sent: ResolvedCase): string {
   const short = (value: unknown): unknown => {
     if (typeof value === 'string') return value.length > 80 ? `${value.slice(0, 40)}…(${[...value].length} characters)…${value.slice(-20)}` : value;
     if (Array.isArray(value)) return value.length > 12 ? [...value.slice(0, 12).map(short), `…${value.length} items`] : value.map(short);
@@ -136,10 +143,10 @@ export function describeDraft(draft: RequestDraft): string {
     return value;
   };
   const parts: Record<string, unknown> = {};
-  for (const key of ['path', 'query', 'header'] as const) {
-    const defined = Object.fromEntries(Object.entries(draft[key]).filter(([, v]) => v !== undefined));
-    if (Object.keys(defined).length > 0) parts[key] = short(defined);
-  }
-  if (draft.body !== undefined) parts.body = short(draft.body);
+  const path = Object.fromEntries(Object.entries(sent.path).filter(([, v]) => v !== undefined));
+  if (Object.keys(path).length > 0) parts.path = short(path);
+  if (Object.keys(sent.query).length > 0) parts.query = short(sent.query);
+  if (sent.headers.length > 0) parts.headers = short(Object.fromEntries(sent.headers));
+  if (sent.body !== undefined) parts.body = short(sent.body);
   return JSON.stringify(parts);
 }

@@ -26,6 +26,8 @@ export interface Variant {
   /** The JSON Schema keyword the variant breaks (sites only). */
   keyword?: string;
   arb: fc.Arbitrary<unknown>;
+  /** How many different values it can take, when few (drawing it more often repeats itself). */
+  distinct?: number;
 }
 
 export interface NodeGen {
@@ -160,23 +162,29 @@ function nearMisses(values: unknown[], ctx: CompileContext): fc.Arbitrary<unknow
   return ctx.location === 'header' ? changed.filter((v) => v.trim() === v) : changed;
 }
 
+/** Values of another type, one site per kind of wrong value (each kind is tried, not left to chance). */
 function typeSites(type: string, pointer: string, ctx: CompileContext): Variant[] {
-  const label = `${pointer || 'the value'} of another type than ${type}`;
+  const where = pointer || 'the value';
+  const site = (what: string, values: unknown[]): Variant => ({ label: `${where} ${what} instead of ${article(type)}`, pointer, keyword: 'type', arb: fc.constantFrom(...values), distinct: values.length });
   if (ctx.location !== 'body') {
     // Parameters travel as text: only text that does not read as the type breaks it.
-    if (type === 'integer' || type === 'number') return [{ label, pointer, keyword: 'type', arb: fc.constantFrom('abc', '1.5x', 'NaN', 'true', '5abc', '0x1A') }];
-    if (type === 'boolean') return [{ label, pointer, keyword: 'type', arb: fc.constantFrom('yes', '1', 'TRUE ') }];
+    if (type === 'integer' || type === 'number') return [site('as text that is not a number', ['abc', 'NaN', '5abc', '0x1A'])];
+    if (type === 'boolean') return [site('as text that is not a boolean', ['yes', '1'])];
     return [];
   }
-  const others: Record<string, unknown[]> = {
-    string: [7, true, null, [], {}, ['x']],
-    integer: ['7', 1.5, true, null, [], {}],
-    number: ['7', true, null, [], {}],
-    boolean: ['true', 0, null, []],
-    object: [[], 'x', 1, null, true],
-    array: ['x', {}, 1, null],
+  const kinds: Record<string, Array<[string, unknown[]]>> = {
+    string: [['as a number', [7]], ['as a boolean', [true]], ['as null', [null]], ['as a list or object', [[], {}, ['x']]]],
+    integer: [['as a string of digits', ['7']], ['as a boolean', [true]], ['as null', [null]], ['as a list or object', [[], {}]]],
+    number: [['as a string of digits', ['7']], ['as a boolean', [true]], ['as null', [null]], ['as a list or object', [[], {}]]],
+    boolean: [['as a string', ['true']], ['as a number', [0]], ['as null', [null]]],
+    object: [['as a list', [[]]], ['as a string or number', ['x', 1]], ['as null', [null]]],
+    array: [['as a string', ['x']], ['as an object', [{}]], ['as null', [null]]],
   };
-  return [{ label, pointer, keyword: 'type', arb: fc.constantFrom(...(others[type] ?? [null])) }];
+  return (kinds[type] ?? []).map(([what, values]) => site(what, values));
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function objectGen(schema: JsonObject, pointer: string, ctx: CompileContext, depth: number): NodeGen {
@@ -269,8 +277,8 @@ function numberGen(schema: JsonObject, pointer: string, ctx: CompileContext, typ
   const base = type === 'integer' ? fc.integer({ min, max }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
   const arb = base.map(out);
   const edges: Variant[] = [
-    { label: `${pointer || 'the value'} = ${min} (its minimum)`, pointer, arb: fc.constant(out(min)) },
-    { label: `${pointer || 'the value'} = ${max} (its maximum)`, pointer, arb: fc.constant(out(max)) },
+    { label: `${pointer || 'the value'} = ${min} (its minimum)`, pointer, arb: fc.constant(out(min)), distinct: 1 },
+    { label: `${pointer || 'the value'} = ${max} (its maximum)`, pointer, arb: fc.constant(out(max)), distinct: 1 },
   ];
   const sites: Variant[] = [];
   if (typeof schema.minimum === 'number' || typeof schema.exclusiveMinimum === 'number') {
@@ -278,7 +286,7 @@ function numberGen(schema: JsonObject, pointer: string, ctx: CompileContext, typ
     sites.push({ label: `${pointer || 'the value'} far below its minimum`, pointer, keyword: 'minimum', arb: fc.integer({ min: -(2 ** 40), max: min - 2 }).map(out) });
   }
   if (typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number') {
-    sites.push({ label: `${pointer || 'the value'} = ${max + 1}, above its maximum`, pointer, keyword: 'maximum', arb: fc.constant(out(max + 1)) });
+    sites.push({ label: `${pointer || 'the value'} = ${max + 1}, above its maximum`, pointer, keyword: 'maximum', arb: fc.constant(out(max + 1)), distinct: 1 });
     sites.push({ label: `${pointer || 'the value'} far above its maximum`, pointer, keyword: 'maximum', arb: fc.integer({ min: max + 2, max: 2 ** 40 }).map(out) });
   }
   if (type === 'integer' && !text) sites.push({ label: `${pointer || 'the value'} with a fraction`, pointer, keyword: 'type', arb: fc.integer({ min: Math.max(min, -1e6), max: Math.min(max - 1, 1e6) }).map((n) => n + 0.5) });

@@ -33,6 +33,8 @@ export class RunCancelled extends Error {
 
 /** How long a key the suite creates lives (the issue: an interrupted run must leave nothing that lives on). */
 export const CREATED_KEY_LIFETIME_SECONDS = 3600;
+/** Shrinking requests of a whole run: against a target that fails everywhere, the run stays short. */
+const RUN_SHRINK_REQUESTS = 150;
 /** Consecutive exchanges without a complete answer after which the run stops: the target has stopped answering. */
 const UNANSWERED_IN_A_ROW = 3;
 
@@ -67,6 +69,8 @@ export class Session {
   readonly coverage: Coverage;
   readonly control: RunControl;
   private readonly pools = new Map<string, KeyPool>();
+  /** What the schema-derived input may still spend on shrinking failures, across the run. */
+  readonly fuzzBudget = { shrinkRequests: RUN_SHRINK_REQUESTS };
   /** The target's clock minus ours, from the Date headers (and the test clock's moves). */
   private targetOffsetMs = 0;
   private unansweredInARow = 0;
