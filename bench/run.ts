@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { errorRow, renderTable, writeResults, type Row } from './lib/report.ts';
 import { FULL, TINY, type Settings } from './lib/settings.ts';
 import { measureConformance } from './rows/conformance.ts';
+import { measureSuiteRates } from './rows/suite-rates.ts';
 import { measureGeneration } from './rows/generation.ts';
 import { measureIdempotencyFlood, measureUnknownKeyFlood } from './rows/memory.ts';
 import { measurePackages } from './rows/packages.ts';
@@ -44,6 +45,7 @@ const ROWS: Array<{ group: number; id: string; name: string; measure: (s: Settin
   { group: 3, id: 'memory.unknown-keys', name: 'memory under an unknown-key flood', measure: measureUnknownKeyFlood },
   { group: 3, id: 'memory.idempotency-keys', name: 'memory under an idempotency-key flood', measure: measureIdempotencyFlood },
   { group: 4, id: 'conformance', name: 'conformance suite beside dredd', measure: measureConformance },
+  { group: 4, id: 'conformance.suite-rates', name: 'conformance suite: full run, checks/s, schema-derived cases/s', measure: measureSuiteRates },
   { group: 5, id: 'generation', name: 'generation', measure: measureGeneration },
   { group: 6, id: 'packages', name: 'the packages as installed', measure: measurePackages },
 ];

@@ -38,7 +38,8 @@ describe('resolveConfig', () => {
 
   test('every option has a flag and, but for the env file itself, an environment variable', () => {
     for (const option of OPTIONS) {
-      const { config } = resolveConfig(['--base-url', 'http://x.example/v1', '--api-key', 'k'.repeat(20)], option.env ? { [option.env]: option.kind === 'integer' ? '3' : option.key === 'profile' ? 'stateless' : option.key.endsWith('Url') ? 'http://y.example' : 'value' } : {});
+      const value = ['integer', 'percent', 'seconds'].includes(option.kind) ? '3' : option.key === 'profile' ? 'stateless' : option.key.endsWith('Url') ? 'http://y.example' : option.kind === 'list' ? 'auth' : 'value';
+      const { config } = resolveConfig(['--base-url', 'http://x.example/v1', '--api-key', 'k'.repeat(20)], option.env ? { [option.env]: value } : {});
       if (option.key !== 'baseUrl' && option.key !== 'apiKey' && option.kind !== 'flag') expect(config![option.key], option.flag).toBeDefined();
       expect(usage()).toContain(`--${option.flag}`);
     }

@@ -80,8 +80,10 @@ describe('Redactor', () => {
     expect(out.status).toBe(401);
   });
 
-  test('ignores values too short to be secrets', () => {
-    const redactor = new Redactor(['abc', undefined, '']);
-    expect(redactor.known()).toEqual([]);
+  test('a configured key of any length or format is redacted: a short one where it stands as a word, one not in Herald\'s format whole', () => {
+    const redactor = new Redactor(['k3y9', undefined, '', 'acme-live-0123456789abcdefghij']);
+    expect(redactor.known()).toEqual(['k3y9', 'acme-live-0123456789abcdefghij']);
+    expect(redactor.redact('Authorization: Bearer k3y9, k3y95 and ak3y9 stay; key=k3y9')).toBe('Authorization: Bearer [REDACTED], k3y95 and ak3y9 stay; key=[REDACTED]');
+    expect(redactor.redact('X-API-Key: acme-live-0123456789abcdefghij')).toBe('X-API-Key: [REDACTED]');
   });
 });

@@ -1,6 +1,6 @@
 import { shapeRedactor } from '../redact.ts';
-import type { RuleResult, RunResult } from '../results.ts';
-import { renderExchangeText } from './summary.ts';
+import type { CoverageResult, RuleResult, RunResult } from '../results.ts';
+import { renderExchangeText, verdictText } from './summary.ts';
 
 /**
  * A self-contained HTML report: inline styles, no script, nothing fetched from anywhere. Failing
@@ -8,7 +8,7 @@ import { renderExchangeText } from './summary.ts';
  */
 export function renderHtml(result: RunResult): string {
   const t = result.totals;
-  const verdict = result.exitCode === 0 ? 'PASS' : result.exitCode === 1 ? 'FAIL — the target broke the contract' : 'ERROR — the runner could not complete';
+  const verdict = verdictText(result);
   const groups = new Map<string, RuleResult[]>();
   for (const rule of result.rules) groups.set(rule.group, [...(groups.get(rule.group) ?? []), rule]);
 
@@ -23,9 +23,13 @@ export function renderHtml(result: RunResult): string {
     ['Duration', `${(result.durationMs / 1000).toFixed(1)} s`],
     ['Rules', `${result.rules.length}: ${t.rules.pass} passed, ${t.rules.fail} failed, ${t.rules.skip} skipped, ${t.rules.error} errors`],
     ['Checks', `${t.checks} (${t.failedChecks} failed)`],
-    ['Requests', `${t.requests} (${t.failedAuthentications} failed authentications)`],
+    ['Requests', `${t.requests} (${t.failedAuthentications} failed authentications)${result.fuzz ? `, ${result.fuzz.cases} of them schema-derived` : ''}`],
+    ...(result.seed !== undefined ? [['Seed', `${result.seed} (--seed ${result.seed} draws the same schema-derived cases)`]] : []),
+    ...(result.stopped ? [['Stopped', result.stopped.message]] : []),
+    ...(result.cleanup ? [['Cleanup', `revoked ${result.cleanup.revoked} of ${result.cleanup.created} keys created${result.cleanup.leftActive ? `, ${result.cleanup.leftActive} left active` : ''}${result.cleanup.clockAdvancedSeconds ? `; test clock moved ${result.cleanup.clockAdvancedSeconds} s and ${result.cleanup.clockRestored ? 'moved back' : 'NOT moved back'}` : ''}`]] : []),
   ]) body.push(`<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`);
   body.push('</table>');
+  if (result.coverage) body.push(coverageBlock(result.coverage));
 
   const broken = result.rules.filter((r) => r.status === 'fail' || r.status === 'error');
   if (broken.length > 0) {
@@ -60,6 +64,7 @@ details { margin: .25rem 0; border: 1px solid #e3e3e3; border-radius: 6px; paddi
 summary { cursor: pointer; } .id { font-family: ui-monospace, monospace; font-weight: 600; }
 .badge { display: inline-block; min-width: 3.2rem; text-align: center; border-radius: 4px; padding: 0 .3rem; margin-right: .5rem; font-size: .8rem; font-weight: 600; color: #fff; }
 .pass { background: #137333; } .fail { background: #b3261e; } .skip { background: #80868b; } .error { background: #8e24aa; }
+.cell { font-family: ui-monospace, monospace; font-size: .8rem; padding: 0 .2rem; border-radius: 3px; } .yes { background: #e6f4ea; } .no { background: #fce8e6; } .na { color: #888; }
 .meta { color: #555; } pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 </style>
 </head>
@@ -69,6 +74,20 @@ ${body.join('\n')}
 </html>
 `;
   return shapeRedactor.redact(html);
+}
+
+function coverageBlock(coverage: CoverageResult): string {
+  const operations = [...new Set(coverage.cells.map((c) => c.operation))];
+  const rows = operations.map((op) => {
+    const cells = coverage.cells.filter((c) => c.operation === op).map((c) => {
+      const mark = !c.causable ? '–' : c.exercised ? '✓' : '·';
+      return `<span class="cell ${!c.causable ? 'na' : c.exercised ? 'yes' : 'no'}" title="${esc(c.reason ?? 'exercised')}">${esc(c.value)} ${mark}</span>`;
+    });
+    return `<tr><th class="id">${esc(op)}</th><td>${cells.join(' ')}</td></tr>`;
+  });
+  const gaps = coverage.cells.filter((c) => c.causable && !c.exercised).map((c) => `<li>${esc(`${c.operation} ${c.value}: ${c.reason ?? ''}`)}</li>`);
+  const undocumented = coverage.undocumented.map((u) => `<li>${esc(`${u.operation} answered ${u.status} (${u.count}×), a status it does not document`)}</li>`);
+  return `<h2>Coverage: ${coverage.percent} % of causable cells (${coverage.exercised} of ${coverage.causable})</h2><table class="coverage">${rows.join('')}</table>${gaps.length + undocumented.length > 0 ? `<ul>${[...gaps, ...undocumented].join('')}</ul>` : ''}`;
 }
 
 function ruleBlock(rule: RuleResult): string {

@@ -1,5 +1,6 @@
 import { shapeRedactor } from '../redact.ts';
 import type { RuleResult, RunResult } from '../results.ts';
+import { renderCoverageTable } from './coverage-table.ts';
 import { renderExchangeText } from './summary.ts';
 
 /**
@@ -13,17 +14,30 @@ export function renderJUnit(result: RunResult): string {
   const count = (rules: RuleResult[], status: RuleResult['status']) => rules.filter((r) => r.status === status).length;
   const seconds = (result.durationMs / 1000).toFixed(3);
 
+  const coverage = result.coverage;
+  const coverageShort = coverage?.minimum !== undefined && coverage.percent < coverage.minimum;
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(`<testsuites name="herald-contract" tests="${result.rules.length}" failures="${count(result.rules, 'fail')}" errors="${count(result.rules, 'error') + (result.errors.length > 0 ? 1 : 0)}" skipped="${count(result.rules, 'skip')}" time="${seconds}">`);
   for (const [group, rules] of groups) {
-    lines.push(`  <testsuite name="${attr(group)}" tests="${rules.length}" failures="${count(rules, 'fail')}" errors="${count(rules, 'error')}" skipped="${count(rules, 'skip')}" timestamp="${attr(result.startedAt.replace(/\.\d+Z$/, ''))}" time="0">`);
+    const time = (rules.reduce((n, r) => n + r.durationMs, 0) / 1000).toFixed(3);
+    lines.push(`  <testsuite name="${attr(group)}" tests="${rules.length}" failures="${count(rules, 'fail')}" errors="${count(rules, 'error')}" skipped="${count(rules, 'skip')}" timestamp="${attr(result.startedAt.replace(/\.\d+Z$/, ''))}" time="${time}">`);
+    if (result.seed !== undefined) lines.push(`    <properties><property name="seed" value="${result.seed}"/></properties>`);
     for (const rule of rules) lines.push(...testCase(rule));
     lines.push('  </testsuite>');
   }
-  if (result.errors.length > 0) {
+  if (coverage) {
+    lines.push(`  <testsuite name="coverage" tests="1" failures="${coverageShort ? 1 : 0}" errors="0" skipped="0" time="0">`);
+    lines.push(`    <testcase classname="herald.coverage" name="coverage" time="0">`);
+    if (coverageShort) lines.push(`      <failure message="${attr(`coverage ${coverage.percent} % is below --min-coverage ${coverage.minimum} %`)}" type="coverage"/>`);
+    lines.push(`      <system-out>${text(renderCoverageTable(coverage).join('\n'))}</system-out>`);
+    lines.push('    </testcase>');
+    lines.push('  </testsuite>');
+  }
+  const runnerProblems = [...result.errors, ...(result.stopped ? [`stopped: ${result.stopped.message}`] : [])];
+  if (runnerProblems.length > 0) {
     lines.push('  <testsuite name="runner" tests="1" failures="0" errors="1" skipped="0" time="0">');
     lines.push('    <testcase classname="herald.runner" name="runner" time="0">');
-    lines.push(`      <error message="${attr(result.errors[0])}" type="RunnerError">${text(result.errors.join('\n'))}</error>`);
+    lines.push(`      <error message="${attr(runnerProblems[0])}" type="${result.stopped ? 'Stopped' : 'RunnerError'}">${text(runnerProblems.join('\n'))}</error>`);
     lines.push('    </testcase>');
     lines.push('  </testsuite>');
   }
@@ -32,7 +46,7 @@ export function renderJUnit(result: RunResult): string {
 }
 
 function testCase(rule: RuleResult): string[] {
-  const open = `    <testcase classname="herald.${attr(rule.group)}" name="${attr(rule.id)}" time="0">`;
+  const open = `    <testcase classname="herald.${attr(rule.group)}" name="${attr(rule.id)}" time="${(rule.durationMs / 1000).toFixed(3)}">`;
   const out = [open];
   if (rule.status === 'fail') {
     const details = rule.failures.flatMap((f) => [f.message + (f.scenario ? `  [${f.scenario}]` : ''), ...(f.exchange ? renderExchangeText(f.exchange).map((l) => `  ${l}`) : []), '']);
