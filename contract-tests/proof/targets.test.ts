@@ -10,7 +10,7 @@ import { ruleIds } from '../src/rule-catalogue.ts';
 import { Contract } from '../src/spec/contract.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { FAULTS } from './faults.ts';
-import { failedRules, REPO_ROOT, runContract, runDredd } from './run-process.ts';
+import { failedRules, REPO_ROOT, runContract, runDredd, runProcess } from './run-process.ts';
 
 /**
  * The suite and dredd against healthy targets: the full profile passes against the reference
@@ -34,11 +34,26 @@ describe('against the reference server', () => {
     await server.close();
   });
 
-  test('the full profile passes, checks every rule, and writes reports without a secret', async () => {
-    const run = await runContract(['--junit', '{dir}/junit.xml', '--html', '{dir}/report.html'], server.env);
+  test('the full profile passes, checks every rule, exercises every causable coverage cell, moves the clock back, and writes reports (HAR too) without a secret', async () => {
+    const clockBefore = server.clock.now() - Date.now();
+    const run = await runContract(['--junit', '{dir}/junit.xml', '--html', '{dir}/report.html', '--har', '{dir}/run.har', '--min-coverage', '100'], server.env);
     try {
       expect(run.code, run.stdout.slice(-4000)).toBe(0);
       const result = run.result!;
+      expect(result.coverage).toMatchObject({ percent: 100, undocumented: [] });
+      expect(result.coverage!.cells.filter((c) => !c.causable).every((c) => c.value === '500')).toBe(true);
+      expect(result.cleanup).toMatchObject({ leftActive: 0, clockRestored: true });
+      expect(result.cleanup!.clockAdvancedSeconds).toBeGreaterThan(0);
+      expect(Math.abs(server.clock.now() - Date.now() - clockBefore)).toBeLessThan(2000);
+      expect(result.fuzz!.cases).toBeGreaterThan(100);
+      expect(run.stdout).toMatch(/^Seed \d+ \(schema-derived input; --seed \d+ draws the same cases\)$/m);
+      const har = JSON.parse(readFileSync(join(run.dir, 'run.har'), 'utf8'));
+      expect(har.log.version).toBe('1.2');
+      expect(har.log.entries.length).toBeGreaterThanOrEqual(result.totals.requests);
+      expect(har.log.entries[0]).toMatchObject({ request: { method: 'GET', httpVersion: 'HTTP/1.1' }, response: { status: 200 } });
+      const junitText = readFileSync(join(run.dir, 'junit.xml'), 'utf8');
+      expect(junitText).toMatch(/<testcase classname="herald.lifecycle" name="lifecycle.expiry" time="(?!0\.000)\d+\.\d{3}">/);
+      expect(junitText).toContain('<testsuite name="coverage"');
       expect(result.rules.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.status} ${r.skipReasons.join('; ')}`)).toEqual([]);
       expect(result.rules.map((r) => r.id).sort()).toEqual([...ruleIds()].sort());
       expect(result.totals.checks).toBeGreaterThan(1000);
@@ -51,7 +66,7 @@ describe('against the reference server', () => {
       console.log(`the full profile's failed authentications: ${failedAuthentications - failedAuthenticationsByGroup.throttle} outside the throttle check, ${failedAuthenticationsByGroup.throttle} in it (default limit ${DEFAULT_FAILED_AUTH_LIMIT})`);
       expect(run.stdout).toContain('Result: PASS (exit 0)');
       expect(run.stdout).toMatch(/\d+ checks \(0 failed\)/);
-      for (const report of [run.stdout, readFileSync(join(run.dir, 'junit.xml'), 'utf8'), readFileSync(join(run.dir, 'report.html'), 'utf8')]) {
+      for (const report of [run.stdout, junitText, readFileSync(join(run.dir, 'report.html'), 'utf8'), readFileSync(join(run.dir, 'run.har'), 'utf8')]) {
         for (const secret of Object.values(server.keys)) expect(report).not.toContain(secret);
         expect(report).not.toMatch(FULL_KEY);
       }
@@ -149,6 +164,38 @@ describe('against the reference server', () => {
   });
 });
 
+describe('failures a person can act on', () => {
+  let server: ReferenceServer;
+  beforeAll(async () => {
+    server = await startReferenceServer({ logLevel: 'silent' });
+  });
+  afterAll(() => server.close());
+
+  test("a failure's curl command, pasted into sh with a key made as its note says, reproduces the failure; no key is printed", async () => {
+    const proxy = await startFaultProxy(server.origin, FAULTS.find((f) => f.name === 'accepts-overlong-name')!, { ...server.keys });
+    const baseUrl = `${proxy.origin}/v1`;
+    const run = await runContract(['--only', 'input.invalid-refused'], { ...server.env, HERALD_BASE_URL: baseUrl });
+    try {
+      expect(run.code).toBe(1);
+      const failure = run.result!.rules.find((r) => r.id === 'input.invalid-refused')!.failures.find((f) => f.message.includes('one past its maximum'))!;
+      const curl = failure.exchange!.curl!;
+      expect(curl).toContain('"$HERALD_CREATED_KEY"');
+      expect(curl).toMatch(/^# HERALD_CREATED_KEY: the secret of a key the run created/m);
+      for (const secret of Object.values(server.keys)) expect(curl).not.toContain(secret);
+      expect(curl).not.toMatch(FULL_KEY);
+      // Make a key as the note says, then paste the command as printed.
+      const made = await fetch(`${baseUrl}/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${server.keys.HERALD_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'reproduction' }) });
+      const secret = ((await made.json()) as { data: { secret: string } }).data.secret;
+      const replay = await runProcess('sh', ['-c', curl], { HERALD_CREATED_KEY: secret, PATH: process.env.PATH ?? '' });
+      expect(replay.code, replay.stderr).toBe(0);
+      expect(replay.stdout).toMatch(/^HTTP\/1\.1 201 /);
+    } finally {
+      run.cleanup();
+      await proxy.close();
+    }
+  });
+});
+
 describe('the runner keeps its own errors apart from the target\'s failures', () => {
   test('an unreachable target is an error (exit 2), not a failure', async () => {
     const port = await freePort();
@@ -195,6 +242,9 @@ describe('against Prism (stateless profile)', () => {
       const passed = run.result!.rules.filter((r) => r.status === 'pass').map((r) => r.id);
       expect(passed).toEqual(expect.arrayContaining(['responses.body-schema', 'auth.missing-key', 'auth.header-forms']));
       expect(run.result!.rules.find((r) => r.id === 'lifecycle.revoke')!.skipReasons).toContain('not part of the stateless profile');
+      const coverage = run.result!.coverage!;
+      expect(coverage.cells.filter((c) => c.causable && !c.exercised).every((c) => c.reason)).toBe(true);
+      console.log(`coverage against Prism, stateless profile: ${coverage.percent} % (${coverage.exercised} of ${coverage.causable} causable cells)`);
     } finally {
       run.cleanup();
     }

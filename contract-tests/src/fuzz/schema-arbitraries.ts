@@ -114,7 +114,7 @@ function compileSchema(schema: JsonObject, pointer: string, ctx: CompileContext,
     case 'null':
       return { arb: fc.constant(null), edges: [], sites: [] };
     default:
-      return { arb: fc.jsonValue({ maxDepth: 2 }), edges: [], sites: [] };
+      return { arb: jsonValue(2), edges: [], sites: [] };
   }
 }
 
@@ -211,19 +211,37 @@ function objectGen(schema: JsonObject, pointer: string, ctx: CompileContext, dep
     ).filter((n) => !names.includes(n));
     sites.push({
       label: `${pointer || 'the body'} with a property the schema does not allow`, pointer, keyword: 'additionalProperties',
-      arb: fc.tuple(arb, extra, fc.jsonValue({ maxDepth: 1 })).map(([value, name, extraValue]) => ({ ...(value as JsonObject), [name]: extraValue })),
+      arb: fc.tuple(arb, extra.filter((n) => !PROTOTYPE_NAMES.has(n)), jsonValue(1)).map(([value, name, extraValue]) => ({ ...(value as JsonObject), [name]: extraValue })),
     });
   }
   sites.push(...typeSites('object', pointer, ctx));
   return { arb, edges, sites };
 }
 
+/**
+ * Property names JSON parsers that guard against prototype poisoning refuse (fastify's, the
+ * reference server's, among them): valid JSON and valid for the schemas, but not drawn — the
+ * README says why.
+ */
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+function withoutPrototypeNames(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(withoutPrototypeNames);
+  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => !PROTOTYPE_NAMES.has(k) && withoutPrototypeNames(v));
+  return true;
+}
+
+/** JSON values of any kind, small, without prototype names. */
+function jsonValue(maxDepth: number): fc.Arbitrary<unknown> {
+  return fc.jsonValue({ maxDepth }).filter(withoutPrototypeNames);
+}
+
 /** An object of anything (a webhook's payload): unicode keys, JSON values, up to maxProperties. */
 function dictionaryGen(schema: JsonObject, pointer: string, ctx: CompileContext): NodeGen {
   const max = typeof schema.maxProperties === 'number' ? schema.maxProperties : 20;
   const min = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
-  const key = fc.string({ unit: charArb('mixed', anything)!, minLength: 0, maxLength: 16 });
-  const value = fc.jsonValue({ maxDepth: 2 });
+  const key = fc.string({ unit: charArb('mixed', anything)!, minLength: 0, maxLength: 16 }).filter((k) => !PROTOTYPE_NAMES.has(k));
+  const value = jsonValue(2);
   const dict = (minKeys: number, maxKeys: number, values = value) => fc.dictionary(key, values, { minKeys, maxKeys, noNullPrototype: true });
   const arb = dict(min, Math.min(max, 8));
   const edges: Variant[] = [{ label: `${pointer} with exactly ${max} properties`, pointer, arb: dict(max, max, fc.integer()) }];

@@ -1,0 +1,12 @@
+import { performance } from 'node:perf_hooks';
+const t0 = performance.now();
+const { Session, useSession } = await import('../contract-tests/src/harness/session.ts');
+const { declareScenarios } = await import('../contract-tests/src/harness/scenario.ts');
+const { RULE_FILES } = await import('../contract-tests/rules/index.ts');
+const { resolveConfig } = await import('../contract-tests/src/runner/config.ts');
+const t1 = performance.now();
+const session = useSession(new Session({ ...resolveConfig([], { HERALD_BASE_URL: 'http://127.0.0.1:9/v1', HERALD_API_KEY: 'x'.repeat(20) }).config!, runId: 'abcd1234' }));
+const t2 = performance.now();
+const defs = declareScenarios(RULE_FILES);
+const t3 = performance.now();
+console.log({ imports: t1 - t0, session: t2 - t1, declare: t3 - t2, n: defs.length });

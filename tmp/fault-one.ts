@@ -1,0 +1,16 @@
+import { performance } from 'node:perf_hooks';
+import { startReferenceServer } from '../mock/src/testing.ts';
+import { startFaultProxy } from '../contract-tests/proof/fault-proxy.ts';
+import { FAULTS } from '../contract-tests/proof/faults.ts';
+import { resolveConfig } from '../contract-tests/src/runner/config.ts';
+import { runSuite } from '../contract-tests/src/runner/run-suite.ts';
+const name = process.argv[2];
+const server = await startReferenceServer({ logLevel: 'silent' });
+const fault = FAULTS.find((f) => f.name === name)!;
+const proxy = await startFaultProxy(server.origin, fault, { ...server.keys });
+const env = { ...server.env, HERALD_BASE_URL: `${proxy.origin}/v1` };
+const t = performance.now();
+const result = await runSuite(resolveConfig([...(fault.args ?? []), ...process.argv.slice(3)], env).config!);
+console.log(name, result.exitCode, Math.round(performance.now() - t), 'ms', result.fuzz, result.rules.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.failures[0]?.message.slice(0, 300)}`));
+const slow = result.rules.filter(r=>r.durationMs>0).map(r=>[r.id,r.durationMs]); console.log(slow);
+await proxy.close(); await server.close();

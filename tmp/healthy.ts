@@ -1,0 +1,12 @@
+import { performance } from 'node:perf_hooks';
+import { startReferenceServer } from '../mock/src/testing.ts';
+import { resolveConfig } from '../contract-tests/src/runner/config.ts';
+import { runSuite } from '../contract-tests/src/runner/run-suite.ts';
+const server = await startReferenceServer({ logLevel: 'silent' });
+const t = performance.now();
+const result = await runSuite(resolveConfig(process.argv.slice(2), server.env).config!);
+const g: Record<string, number> = {}; for (const x of result.rules) g[x.group] = (g[x.group] ?? 0) + x.durationMs;
+console.log(result.exitCode, Math.round(performance.now() - t), 'ms', result.totals.checks, 'checks', result.totals.requests, 'requests', result.fuzz, g, result.coverage?.percent, result.cleanup);
+for (const r of result.rules.filter((r) => r.status !== 'pass')) console.log(r.id, r.status, r.failures[0]?.message.slice(0, 400), r.errors, r.skipReasons);
+console.log('clock offset after run', server.clock.now() - Date.now());
+await server.close();
