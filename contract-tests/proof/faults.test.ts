@@ -45,7 +45,9 @@ describe.concurrent('the suite fails against each broken implementation and name
     test(`${fault.name}: ${fault.breaks}`, async () => {
       const server = await startReferenceServer({ logLevel: 'silent' });
       const proxy = await startFaultProxy(server.origin, fault, { ...server.keys });
-      const run = await runContract(fault.args ?? [], { ...server.env, HERALD_BASE_URL: `${proxy.origin}${new URL(server.baseUrl).pathname}` });
+      // Faults outside input handling run without the schema-derived input (its own thirteen
+      // faults prove it), which keeps the proof as quick as it was before it.
+      const run = await runContract(fault.args ?? ['--fuzz-runs', '0'], { ...server.env, HERALD_BASE_URL: `${proxy.origin}${new URL(server.baseUrl).pathname}` });
       try {
         const failed = failedRules(run.result);
         caught.push({ fault: fault.name, breaks: fault.breaks, expected: fault.caughtBy, failed, exitCode: run.code });
