@@ -53,7 +53,7 @@ export function configuredKeys(config: SuiteConfig): Array<string | undefined> {
 /** The variable of each of `configuredKeys`, in the same order (reproduction commands name them). */
 export const CONFIGURED_KEY_VARIABLES = ['HERALD_API_KEY', 'HERALD_OTHER_ENV_API_KEY', 'HERALD_READ_ONLY_API_KEY', 'HERALD_INACTIVE_ACCOUNT_API_KEY', 'HERALD_NEAR_QUOTA_API_KEY'] as const;
 
-export const DEFAULT_FUZZ_RUNS = 12;
+export const DEFAULT_FUZZ_RUNS = 8;
 export const DEFAULT_MAX_TIME_SECONDS = 1200;
 
 type Kind = 'string' | 'secret' | 'integer' | 'profile' | 'list' | 'flag' | 'percent' | 'seconds';
