@@ -26,7 +26,7 @@ beforeAll(async () => {
   child.stderr.on('data', (chunk) => (output += chunk));
   exitCode = await new Promise((resolve) => child.on('close', resolve));
   results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
-}, 300_000);
+}, 600_000);
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
