@@ -6,8 +6,11 @@ import { main } from './main.ts';
 import { shapeRedactor } from './redact.ts';
 import { EXIT } from './results.ts';
 
-// Entry point of `npm run contract` and of the `herald-contract` bin.
-main(process.argv.slice(2)).then(
+// Entry point of `npm run contract` and of the `herald-contract` bin. A leading `--` is dropped:
+// `npx herald-contract -- --env-file F` is how to keep the Node process that runs npx itself from
+// taking `--env-file` (the same Node bug, one process earlier, where the shebang cannot help).
+const args = process.argv.slice(2);
+main(args[0] === '--' ? args.slice(1) : args).then(
   (code) => {
     process.exitCode = code;
   },

@@ -273,6 +273,15 @@ describe('a QA team running the suite', () => {
     expect(ran.stdout).toMatch(/✗ FAIL\s+auth\.missing-key/);
   });
 
+  it('says in one line, exit 2, that an --env-file is missing (npx -- keeps Node from taking the option)', async () => {
+    const ran = await run('npx', ['herald-contract', '--', '--env-file', 'no-such.env']);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/^herald-contract: Cannot read --env-file no-such\.env: .*\n$/);
+    const bin = await run(join(project, 'node_modules', '.bin', 'herald-contract'), ['--env-file', 'no-such.env']);
+    expect(bin.code).toBe(2);
+    expect(bin.stderr).toMatch(/^herald-contract: Cannot read --env-file no-such\.env: /);
+  });
+
   it('refuses a spec that is not a Herald spec in one line, exit 2', async () => {
     writeFileSync(join(project, 'petstore.json'), JSON.stringify({ openapi: '3.1.0', info: { title: 'Petstore', version: '1' }, paths: { '/pets': { get: { responses: { 200: { description: 'ok' } } } } } }));
     const ran = await run('npx', ['herald-contract', '--env-file', 'f.env', '--spec', 'petstore.json']);
