@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { runProcess } from '../../contract-tests/proof/run-process.ts';
 import { AUDIT_REPORTS, LEAK_AUDIT_ENV } from '../../mock/src/leak-audit.ts';
-import { REPO_ROOT } from '../generate/repo-root.ts';
 import { heraldSource, type ArazzoFile } from './arazzo-documents.ts';
 
 // Runs Herald's Arazzo workflows with the pinned `redocly respect` (@redocly/cli in
@@ -50,7 +49,9 @@ export interface RespectWorkflow {
 }
 export interface RespectLog {
   status: string;
-  files: Record<string, { executedWorkflows: RespectWorkflow[] }>;
+  /** Milliseconds Respect spent running the files (its start-up aside). */
+  totalTime: number;
+  files: Record<string, { totalRequests: number; executedWorkflows: RespectWorkflow[] }>;
 }
 
 export interface RespectRun {
@@ -94,7 +95,7 @@ export async function runRespect(options: RespectOptions): Promise<RespectRun> {
   const jsonLog = join(dir, 'respect.json');
   const source = heraldSource(options.file.document);
   const args = [
-    CLI, 'respect', options.file.repoPath,
+    CLI, 'respect', options.file.path,
     '--server', `${source.name}=${options.target.HERALD_BASE_URL}`,
     '--severity', RESPECT_SEVERITY,
     '--json-output', jsonLog,
@@ -103,11 +104,10 @@ export async function runRespect(options: RespectOptions): Promise<RespectRun> {
     ...(options.workflows ? ['--workflow', ...options.workflows] : []),
   ];
   const started = performance.now();
-  const run = await spawnCollect(args, {
+  const run = await runProcess(process.execPath, args, {
     REDOCLY_CLI_RESPECT_INPUT: respectInput(options.target),
     REDOCLY_TELEMETRY: 'off',
     REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
-    NO_COLOR: '1',
   }, options.timeoutMs ?? 120_000);
   const durationMs = performance.now() - started;
   // Beside the JSON log and the HAR file, so that one folder holds everything the run showed.
@@ -156,26 +156,6 @@ export function schemaWarnings(workflow: RespectWorkflow): Array<{ stepId: strin
   return executedSteps(workflow).flatMap((step) => (step.checks ?? [])
     .filter((check) => !check.passed && check.severity === 'warn')
     .map((check) => ({ stepId: step.stepId ?? '?', status: step.response?.statusCode, message: check.message })));
-}
-
-function spawnCollect(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Only the variables given: nothing from the caller's HERALD_* or REDOCLY_* may leak in.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(HERALD_|REDOCLY_)/.test(name)));
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`redocly respect did not finish within ${timeoutMs} ms\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
 }
 
 /**

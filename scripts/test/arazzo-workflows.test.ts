@@ -1,16 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { auditSecretLeaks } from '../audit-secret-leaks.ts';
-import { loadArazzoFiles } from '../arazzo/arazzo-documents.ts';
+import { REPO_ROOT } from '../generate/repo-root.ts';
 import { DISCRIMINATOR_WARNING, executedSteps, failedChecks, runRespect, schemaWarnings } from '../arazzo/run-respect.ts';
-import { limitConcurrency, startArazzoTarget } from './support/arazzo-target.ts';
+import { limitConcurrency, packagedArazzoFiles, startArazzoTarget } from './support/arazzo-target.ts';
 
-// Every Arazzo workflow of openapi/arazzo/ passes when `redocly respect` runs it against the
-// reference server, every step of it runs, and nothing Respect prints or writes (its verbose
-// output, its JSON log, its HAR file) holds a secret: Respect masks them all.
+// Every Arazzo workflow of openapi/arazzo/, as the package publishes it (beside the spec, in
+// dist/), passes when `redocly respect` runs it against the reference server, every step of it
+// runs, and nothing Respect prints or writes (its verbose output, its JSON log, its HAR file)
+// holds a secret: Respect masks them all.
 
-const files = loadArazzoFiles();
+const packaged = packagedArazzoFiles();
+const files = packaged.files;
+const timings: Array<{ file: string; workflows: number; requests: number; respectMs: number; processMs: number }> = [];
+afterAll(() => {
+  packaged.cleanup();
+  // How long the workflows take, for the README and the closing note (reports/ is not committed).
+  mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, 'reports', 'arazzo-runs.json'), `${JSON.stringify(timings, null, 2)}\n`);
+});
 const respectSlot = limitConcurrency(2);
 const MASKED = '********';
 
@@ -31,6 +40,13 @@ describe.concurrent('redocly respect against the reference server', { timeout: 1
       const run = await respectSlot(() => runRespect({ file, target: target.server.env, verbose: true }));
       try {
         expect(run.code, `redocly respect exited ${run.code}\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`).toBe(0);
+        timings.push({
+          file: file.name,
+          workflows: run.workflows.length,
+          requests: Object.values(run.log!.files).reduce((sum, f) => sum + f.totalRequests, 0),
+          respectMs: Math.round(run.log!.totalTime),
+          processMs: Math.round(run.durationMs),
+        });
         expect(run.workflows.map((w) => w.workflowId)).toEqual(file.document.workflows.map((w) => w.workflowId));
         for (const workflow of run.workflows) {
           const declared = file.document.workflows.find((w) => w.workflowId === workflow.workflowId)!;

@@ -1,4 +1,10 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startReferenceServer, type ReferenceServer } from '../../../mock/src/testing.ts';
+import { loadArazzoFiles, type ArazzoFile } from '../../arazzo/arazzo-documents.ts';
+import { rewriteSourceUrls } from '../../arazzo/package-arazzo.ts';
+import { REPO_ROOT } from '../../generate/repo-root.ts';
 
 /** A reference server for the Arazzo workflows, and every secret it issued (seeded keys included). */
 export interface ArazzoTarget {
@@ -44,4 +50,19 @@ export function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => 
       waiting.shift()?.();
     }
   };
+}
+
+/**
+ * The workflows as `@herald/openapi` publishes them: `openapi.json` and `arazzo/*.arazzo.yaml`
+ * side by side in one folder (the package's `dist/`), each workflow pointing at
+ * `../openapi.json`, so the tests run what users run.
+ */
+export function packagedArazzoFiles(): { files: ArazzoFile[]; cleanup(): void } {
+  const dist = mkdtempSync(join(tmpdir(), 'herald-openapi-dist-'));
+  mkdirSync(join(dist, 'arazzo'));
+  copyFileSync(join(REPO_ROOT, 'generated', 'openapi.json'), join(dist, 'openapi.json'));
+  for (const file of loadArazzoFiles()) {
+    writeFileSync(join(dist, 'arazzo', file.name), rewriteSourceUrls(readFileSync(file.path, 'utf8'), '../openapi.json'));
+  }
+  return { files: loadArazzoFiles(join(dist, 'arazzo')), cleanup: () => rmSync(dist, { recursive: true, force: true }) };
 }
