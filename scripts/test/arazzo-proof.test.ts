@@ -6,7 +6,7 @@ import { startFaultProxy, type Fault } from '../../contract-tests/proof/fault-pr
 import { FAULTS } from '../../contract-tests/proof/faults.ts';
 import { auditSecretLeaks } from '../audit-secret-leaks.ts';
 import { loadArazzoFiles, SUITE_RULES_EXTENSION, type ArazzoFile, type Workflow } from '../arazzo/arazzo-documents.ts';
-import { failedChecks, runRespect, withoutCodeFrames } from '../arazzo/run-respect.ts';
+import { failedChecks, runRespect, withoutCodeFrames } from './support/respect.ts';
 import { REPO_ROOT } from '../generate/repo-root.ts';
 import { limitConcurrency, startArazzoTarget } from './support/arazzo-target.ts';
 

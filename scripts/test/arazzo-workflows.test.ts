@@ -2,8 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditSecretLeaks } from '../audit-secret-leaks.ts';
+import { loadArazzoFiles } from '../arazzo/arazzo-documents.ts';
 import { REPO_ROOT } from '../generate/repo-root.ts';
-import { DISCRIMINATOR_WARNING, executedSteps, failedChecks, runRespect, schemaWarnings } from '../arazzo/run-respect.ts';
+import { DISCRIMINATOR_WARNING, executedSteps, failedChecks, runRespect, schemaWarnings } from './support/respect.ts';
 import { limitConcurrency, packagedArazzoFiles, startArazzoTarget } from './support/arazzo-target.ts';
 
 // Every Arazzo workflow of openapi/arazzo/, as the package publishes it (beside the spec, in
@@ -30,8 +31,9 @@ interface HarEntry {
 
 // Generous: a test may wait for another's Respect run before its own starts.
 describe.concurrent('redocly respect against the reference server', { timeout: 180_000 }, () => {
-  it('finds the workflows', () => {
-    expect(files.map((file) => file.name)).toEqual(['idempotency.arazzo.yaml', 'key-lifecycle.arazzo.yaml', 'limits.arazzo.yaml']);
+  it('packages every workflow file', () => {
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.map((file) => file.name)).toEqual(loadArazzoFiles().map((file) => file.name));
   });
 
   for (const file of files) {

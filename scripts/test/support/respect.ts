@@ -2,9 +2,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { runProcess } from '../../contract-tests/proof/run-process.ts';
-import { AUDIT_REPORTS, LEAK_AUDIT_ENV } from '../../mock/src/leak-audit.ts';
-import { heraldSource, type ArazzoFile } from './arazzo-documents.ts';
+import { runProcess } from '../../../contract-tests/proof/run-process.ts';
+import { AUDIT_REPORTS, LEAK_AUDIT_ENV } from '../../../mock/src/leak-audit.ts';
+import { heraldSource, type ArazzoFile } from '../../arazzo/arazzo-documents.ts';
 
 // Runs Herald's Arazzo workflows with the pinned `redocly respect` (@redocly/cli in
 // devDependencies), the way openapi/arazzo/README.md tells users to: the target's variables (the
