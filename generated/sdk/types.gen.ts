@@ -546,6 +546,7 @@ export type NewApiKey = {
  * A secret API key, 44 characters: `hk_live_` or `hk_test_`, 30 random base62 characters and a
  * 6-character base62 CRC-32 checksum of the first 38 characters (see "Key format" above).
  * Shown once, in the response that created or regenerated it. Store it in a secrets manager.
+ * It is marked `format: password` so that tools hide it in what they print and record.
  *
  */
 export type SecretKey = string;

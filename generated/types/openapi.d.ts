@@ -861,9 +861,11 @@ export interface components {
         };
         /**
          * SecretKey
+         * Format: password
          * @description A secret API key, 44 characters: `hk_live_` or `hk_test_`, 30 random base62 characters and a
          *     6-character base62 CRC-32 checksum of the first 38 characters (see "Key format" above).
          *     Shown once, in the response that created or regenerated it. Store it in a secrets manager.
+         *     It is marked `format: password` so that tools hide it in what they print and record.
          * @example hk_test_EXAMPLE1DevelopmentSecretKey001muGO4
          */
         SecretKey: string;
@@ -872,9 +874,9 @@ export interface components {
          * @description An API key together with its full secret. Only the responses of `createApiKey` and
          *     `regenerateApiKey` carry it, once: store the secret now, it cannot be shown again.
          */
-        ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
+        ApiKeyWithSecret: {
             secret: components["schemas"]["SecretKey"];
-        };
+        } & components["schemas"]["ApiKey"];
         /**
          * ApiKeyWithSecretBody
          * @description A created or regenerated API key with its secret, shown this once.
