@@ -26,10 +26,11 @@ export async function buildWorkspace(workspace: Workspace): Promise<void> {
     }
     await rewriteDeclarationSpecifiers(join(folder, 'dist'));
   }
-  for (const [from, to] of workspace.assets) {
-    const target = join(folder, to);
+  for (const asset of workspace.assets) {
+    const target = join(folder, asset.to);
     await mkdir(dirname(target), { recursive: true });
-    await cp(join(REPO_ROOT, from), target);
+    if (asset.transform) await writeFile(target, asset.transform(await readFile(join(REPO_ROOT, asset.from), 'utf8')));
+    else await cp(join(REPO_ROOT, asset.from), target);
   }
 }
 

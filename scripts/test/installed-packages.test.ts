@@ -125,7 +125,7 @@ describe('npm run pack', () => {
     const sources = listed.filter((entry) => /\.(ts|mts|cts)$/.test(entry) && !entry.endsWith('.d.ts'));
     expect(sources).toEqual([]);
     expect(listed.some((entry) => /(^|\/)(test|proof|mutation)\//.test(entry))).toBe(false);
-    for (const [, to] of tarball.assets) expect(listed).toContain(`package/${to}`);
+    for (const { to } of tarball.assets) expect(listed).toContain(`package/${to}`);
   });
 });
 
@@ -155,6 +155,18 @@ describe('installed from the tarballs into an empty project', () => {
     expect(JSON.parse(readFileSync(paths['openapi.json'], 'utf8'))).toEqual(spec);
     expect(JSON.parse(readFileSync(paths['openapi-3.0.json'], 'utf8')).openapi).toMatch(/^3\.0\./);
     expect(readFileSync(paths['openapi.yaml'], 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'generated', 'openapi.yaml'), 'utf8'));
+  });
+
+  it('@herald/openapi ships the Arazzo workflows pointing at the openapi.json beside them', async () => {
+    const workflows = readdirSync(join(REPO_ROOT, 'openapi', 'arazzo')).filter((name) => name.endsWith('.arazzo.yaml'));
+    expect(workflows.length).toBeGreaterThan(0);
+    writeFileSync(join(project, 'workflows.mjs'), `for (const name of ${JSON.stringify(workflows)}) console.log(new URL(import.meta.resolve('@herald/openapi/arazzo/' + name)).pathname);`);
+    const { code, stdout, stderr } = await run('node', ['workflows.mjs']);
+    expect(code, stderr).toBe(0);
+    for (const path of stdout.trim().split('\n')) {
+      const url = /^\s*url: (\S+)$/m.exec(readFileSync(path, 'utf8'))?.[1];
+      expect(JSON.parse(readFileSync(join(dirname(path), url!), 'utf8'))).toEqual(spec);
+    }
   });
 });
 
