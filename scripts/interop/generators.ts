@@ -4,7 +4,7 @@
 // (zod-examples.ts). None of them needs the network or a download of its own.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runTool, toolVersion, type ToolRun } from './tools.ts';
+import { packageBin, runTool, type ToolRun, toolVersion } from './tools.ts';
 
 export interface Generator {
   /** Also the folder its output goes to. */
@@ -50,7 +50,7 @@ export const GENERATORS: Generator[] = [
     version: toolVersion('openapi-typescript-codegen'),
     settings: '--client fetch',
     run: (specFile, workDir) =>
-      runTool('openapi', ['--input', specFile, '--output', join(workDir, 'openapi-typescript-codegen'), '--client', 'fetch'], workDir),
+      runTool('node', [packageBin('openapi-typescript-codegen', 'openapi'), '--input', specFile, '--output', join(workDir, 'openapi-typescript-codegen'), '--client', 'fetch'], workDir),
   },
   {
     name: 'openapi-zod-client',

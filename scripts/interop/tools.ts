@@ -27,6 +27,19 @@ export function runTool(bin: string, args: string[], cwd: string, env: NodeJS.Pr
   });
 }
 
+/**
+ * The script behind `bin` of the installed package `name`. Two packages may declare the same bin
+ * name (openapi-typescript-codegen and @redocly/cli both declare `openapi`), and which one
+ * node_modules/.bin links then depends on the install; the package's own manifest does not.
+ */
+export function packageBin(name: string, bin: string): string {
+  const folder = join(REPO_ROOT, 'node_modules', name);
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const script = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
+  if (!script) throw new Error(`${name} declares no bin ${bin}`);
+  return join(folder, script);
+}
+
 /** `name@version` of an installed package, read from its package.json. */
 export function toolVersion(name: string): string {
   const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
