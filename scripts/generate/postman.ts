@@ -115,7 +115,7 @@ function headerSchemaTest(document: JsonObject, operation: Operation): string | 
     '    const raw = pm.response.headers.get(name);',
     '    if (raw === undefined) return;',
     "    const value = documented[name].type === 'integer' && /^-?[0-9]+$/.test(raw) ? Number(raw) : raw;",
-    "    pm.expect(value, name).to.have.jsonSchema(documented[name], { unknownFormats: ['int32', 'int64'] });",
+    `    pm.expect(value, name).to.have.jsonSchema(documented[name], { unknownFormats: ${JSON.stringify(['int32', 'int64', ...formatsUnknownToSandbox(document)]).replaceAll('"', "'").replaceAll(',', ', ')} });`,
     '  });',
     '});',
     '',
@@ -191,6 +191,25 @@ function withoutIds(node: unknown): unknown {
   return Object.fromEntries(Object.entries(node).filter(([key]) => !RANDOM_ID_KEYS.has(key)).map(([key, value]) => [key, withoutIds(value)]));
 }
 
+/**
+ * The formats Postman's sandbox validates (Ajv 6's); any other format the spec uses is a hint to
+ * tools (`password` asks them to mask a value) that the sandbox would refuse as unknown.
+ */
+const SANDBOX_FORMATS = new Set(['date', 'time', 'date-time', 'uri', 'uri-reference', 'uri-template', 'url', 'email', 'hostname', 'ipv4', 'ipv6', 'regex', 'uuid', 'json-pointer', 'json-pointer-uri-fragment', 'relative-json-pointer']);
+/** Portman already passes these as unknown. */
+const PORTMAN_UNKNOWN_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
+function formatsUnknownToSandbox(document: JsonObject): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    if (typeof node.format === 'string' && !SANDBOX_FORMATS.has(node.format) && !PORTMAN_UNKNOWN_FORMATS.has(node.format)) found.add(node.format);
+    Object.values(node).forEach(visit);
+  };
+  visit(document);
+  return [...found].sort();
+}
+
 export async function generatePostmanCollection(document: JsonObject, bundleFile: string): Promise<{ path: string; content: string }[]> {
   const config = portmanConfig(document);
   // Portman writes working files under its cwd and reads `.env` and PORTMAN_* variables from
@@ -205,7 +224,8 @@ export async function generatePostmanCollection(document: JsonObject, bundleFile
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PORTMAN_')));
     await run(join(REPO_ROOT, 'node_modules', '.bin', 'portman'),
       ['--local', bundleFile, '--output', output, '--portmanConfigFile', configFile, '--postmanConfigFile', conversionFile,
-        '--logAssignVariables', 'false', '--includeTests', 'true'],
+        '--logAssignVariables', 'false', '--includeTests', 'true',
+        ...formatsUnknownToSandbox(document).flatMap((format) => ['--extraUnknownFormats', format])],
       { cwd: dir, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 << 20 })
       .catch((error: { stdout?: string; stderr?: string; message: string }) => {
         throw new Error(`portman failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);

@@ -153,6 +153,8 @@ async function cleanUp(session: Session, how: 'normal' | 'stopped' | 'lease'): P
   const pools = session.allPools();
   const created = pools.reduce((n, p) => n + p.createdCount, 0);
   let pending = pools.flatMap((pool) => pool.active().map((key) => ({ pool, key })));
+  let unheardOf = 0;
+  let unrevoked = 0;
   if (how !== 'normal' || pending.length > 0) {
     const revokeOp = session.contract.operation('revokeApiKey');
     const queue = [...pending];
@@ -172,7 +174,21 @@ async function cleanUp(session: Session, how: 'normal' | 'stopped' | 'lease'): P
     };
     await Promise.all(Array.from({ length: 4 }, revokeOne));
     pending = pending.filter(({ key }) => !key.revoked);
-    if (pending.length > 0) notes.push(`${pending.length} key(s) could not be revoked in time; they expire by themselves within the hour (named "${session.keyName('')}…")`);
+    // A create cancelled in flight may still have made a key the run never heard of: the run's
+    // keys carry its id in their name, so each pool's environment is listed for them.
+    if (how !== 'normal') {
+      const known = new Set(pools.flatMap((pool) => pool.active().map((key) => key.id)));
+      for (const root of new Set(pools.map((pool) => pool.root))) {
+        for (const id of await activeRunKeys(http, session, root, deadline)) {
+          if (known.has(id) || Date.now() >= deadline) continue;
+          unheardOf++;
+          const path = revokeOp.pathTemplate.replace('{key_id}', encodeURIComponent(id));
+          const exchange = await http.send({ method: revokeOp.method, path, headers: [credentialHeader(session.contract.credentialForms[0], root)] });
+          if (exchange.response?.status !== revokeOp.successStatus && exchange.response?.status !== 404) unrevoked++;
+        }
+      }
+    }
+    if (pending.length + unrevoked > 0) notes.push(`${pending.length + unrevoked} key(s) could not be revoked in time; they expire by themselves within the hour (named "${session.keyName('')}…")`);
   }
   const advanced = session.clock.advancedSeconds;
   const restore = await session.clock.restore(http);
@@ -180,11 +196,36 @@ async function cleanUp(session: Session, how: 'normal' | 'stopped' | 'lease'): P
   http.close();
   session.http.close();
   return {
-    created,
-    revoked: created - pending.length,
-    leftActive: pending.length,
+    created: created + unheardOf,
+    revoked: created + unheardOf - pending.length - unrevoked,
+    leftActive: pending.length + unrevoked,
     clockAdvancedSeconds: advanced,
     clockRestored: session.clock.controllable ? restore.restored : null,
     notes,
   };
+}
+
+/** Ids of the active keys named for this run in the root key's environment. */
+async function activeRunKeys(http: HttpClient, session: Session, root: string, deadline: number): Promise<string[]> {
+  const listOp = session.contract.operation('listApiKeys');
+  const prefix = session.keyName('');
+  const found: string[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 50 && Date.now() < deadline; page++) {
+    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+    const exchange = await http.send({ method: listOp.method, path: `${listOp.pathTemplate}?${query}`, headers: [credentialHeader(session.contract.credentialForms[0], root)] });
+    if (exchange.response?.status !== listOp.successStatus) break;
+    let json: { data?: Array<{ id?: unknown; name?: unknown; status?: unknown }>; next_cursor?: string | null };
+    try {
+      json = JSON.parse(exchange.response.body) as typeof json;
+    } catch {
+      break;
+    }
+    for (const key of json.data ?? []) {
+      if (typeof key.id === 'string' && typeof key.name === 'string' && key.name.startsWith(prefix) && key.status === 'active') found.push(key.id);
+    }
+    cursor = json.next_cursor ?? null;
+    if (!cursor) break;
+  }
+  return found;
 }
