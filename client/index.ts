@@ -9,7 +9,7 @@ import type { paths } from '../generated/types/openapi.js';
 import { idempotencyKey } from '../generated/contract-facts.ts';
 import { checkedKey, CREDENTIAL_HEADERS, credentialFor } from './authenticate.ts';
 import type { AuthScheme } from './credentials.ts';
-import { errorOfResponse, HeraldApiError, HeraldError } from './errors.ts';
+import { errorOfResponse, HeraldApiError, HeraldConnectionError, HeraldError } from './errors.ts';
 import { everyItem, pageMembers, takesIdempotencyKey, type PaginatedPath } from './operations.ts';
 import { CALL, createTransport, PreparedRequest, type Transport, type TransportOptions } from './transport.ts';
 import { userAgent } from './user-agent.ts';
@@ -120,7 +120,11 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
       });
     } catch (error) {
       // The transport's own errors say what happened; a body read cut short says it less well.
-      throw error instanceof HeraldError ? error : sent.abortReason() ?? error;
+      if (error instanceof HeraldError) throw error;
+      const reason = sent.abortReason();
+      if (reason !== undefined) throw reason;
+      if (error instanceof TypeError) throw new HeraldConnectionError(`${method} ${url}: the connection broke while the answer was read`, 1, { cause: error });
+      throw error;
     } finally {
       sent.finish();
     }

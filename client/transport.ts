@@ -259,10 +259,11 @@ function failure(error: unknown, method: string, url: string, attempts: number, 
 
 /** Where a redirect may be followed to, or the HeraldRedirectError that says why it may not. */
 function redirectTarget(response: Response, from: string, method: string, redirects: number): string {
-  const location = response.headers.get('location');
-  if (response.type === 'opaqueredirect' || location === null) {
-    throw new HeraldRedirectError(`${method} ${from}: refused a ${response.status} redirect whose target this runtime does not show`, response.status, undefined);
+  if (response.type === 'opaqueredirect') {
+    throw new HeraldRedirectError(`${method} ${from}: refused a redirect whose target this runtime does not show`, response.status, undefined);
   }
+  const location = response.headers.get('location');
+  if (location === null) throw new HeraldRedirectError(`${method} ${from}: a ${response.status} redirect without a Location`, response.status, undefined);
   const target = new URL(location, from);
   const origin = new URL(from).origin;
   if (target.origin !== origin) {

@@ -226,6 +226,35 @@ describe.each(FLAVOURS.map((flavour) => [flavour.name, flavour] as const))('%s',
       expect(server.seen).toHaveLength(1);
     });
 
+    it('also bounds the body: an answer that stalls half-way fails the call, its connection closed', async () => {
+      const server = await serve(() => ({ ...OK, cut: 'hang' }));
+      let headersCame!: () => void;
+      const headers = new Promise<void>((resolve) => (headersCame = resolve));
+      const caller = make(server, {
+        maxRetries: 0,
+        fetch: async (request) => {
+          const response = await fetch(request);
+          headersCame();
+          return response;
+        },
+      });
+
+      const call = caller.ping();
+      await headers;
+      expect(time.pendingTimers()).toBe(1);
+      time.fireTimers();
+
+      expect((await call).error).toBeInstanceOf(HeraldTimeoutError);
+      await expect.poll(() => server.seen[0].closedByClient).toBe(true);
+    });
+
+    it('a connection that breaks half-way through the answer is a HeraldConnectionError', async () => {
+      const server = await serve(() => ({ ...OK, cut: 'drop' }));
+      const { error } = await make(server, { maxRetries: 0 }).ping();
+      expect(error).toBeInstanceOf(HeraldConnectionError);
+      expect(time.pendingTimers()).toBe(0);
+    });
+
     it('leaves no timer behind once a call has its answer', async () => {
       const server = await serve(() => OK);
       const caller = make(server);

@@ -15,7 +15,8 @@ export interface Seen {
 }
 
 export type Reply =
-  | { status: number; headers?: Record<string, string>; body?: unknown }
+  /** `cut`: send the headers and the first half of the body, then hang, or drop the connection. */
+  | { status: number; headers?: Record<string, string>; body?: unknown; cut?: 'hang' | 'drop' }
   /** Reads the request, then destroys the connection without a byte of answer. */
   | 'drop'
   /** Never answers. */
@@ -70,7 +71,14 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
       }
       const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       const headers = { ...(typeof reply.body === 'object' ? { 'content-type': 'application/json' } : {}), ...reply.headers };
-      response.writeHead(reply.status, headers).end(body);
+      if (!reply.cut) {
+        response.writeHead(reply.status, headers).end(body);
+        return;
+      }
+      response.writeHead(reply.status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+      response.write(body.slice(0, body.length >> 1), () => {
+        if (reply.cut === 'drop') request.socket.destroy();
+      });
     });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
