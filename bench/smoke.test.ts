@@ -71,6 +71,7 @@ const EXPECTED_ROWS = [
   'client.bare-fetch',
   'client.openapi-fetch',
   'client.overhead',
+  'client.overhead.no-timeout',
   'client.bundle',
   'client.bundle.sdk',
 ];

@@ -4,7 +4,7 @@
 // `herald.POST('/api-keys', { body })`…: paths, parameters, bodies and responses are checked
 // against the spec by the compiler. A failed call answers `{ error, response }` as openapi-fetch
 // does, `error` being a HeraldApiError that still carries the problem body.
-import createClient, { type ClientPathsWithMethod, type FetchResponse, type MaybeOptionalInit, type MethodResponse, type Middleware, type Client } from 'openapi-fetch';
+import createClient, { createQuerySerializer, type ClientPathsWithMethod, type FetchResponse, type MaybeOptionalInit, type MethodResponse, type Middleware, type Client } from 'openapi-fetch';
 import type { paths } from '../generated/types/openapi.js';
 import { idempotencyKey } from '../generated/contract-facts.ts';
 import { checkedKey, CREDENTIAL_HEADERS, credentialFor } from './authenticate.ts';
@@ -100,6 +100,8 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
   // builds them; until then openapi-fetch builds PreparedRequests (see transport.ts).
   const clientOptions = {
     baseUrl: options.baseUrl,
+    // Made once here rather than by openapi-fetch on every call (its default is options, not a function).
+    querySerializer: createQuerySerializer(),
     fetch: transport.fetch as (request: Request) => Promise<Response>,
     headers: { [credential.name]: credential.value, 'User-Agent': userAgent() },
   };

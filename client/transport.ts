@@ -129,32 +129,40 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const agent = userAgent();
   let reported: { headers: Headers; at: number; state?: RateLimitState } | undefined;
 
-  /** Sends one attempt; its timer runs (in `call`) until the response is read or the attempt fails. */
+  /**
+   * Sends one attempt; its timer runs (in `call`) until the response is read or the attempt
+   * fails. Without a timeout the attempt gets the caller's signal as it is, or none: fetch
+   * following an AbortSignal is a good part of what a call costs (bench row 7).
+   */
   async function attempt(outgoing: Outgoing, call: CallState): Promise<Response> {
-    const controller = new AbortController();
-    call.controller = controller;
     const { caller } = call;
-    const abortWithCaller = caller && (() => controller.abort(caller.reason));
-    if (abortWithCaller) caller.addEventListener('abort', abortWithCaller);
-    const cancelTimer = Number.isFinite(timeoutMs)
-      ? clock.setTimer(() => controller.abort(new HeraldTimeoutError(`No complete answer within ${timeoutMs} ms`, 1)), timeoutMs)
-      : noop;
-    call.cancelTimer = abortWithCaller
-      ? () => {
-          cancelTimer();
-          caller.removeEventListener('abort', abortWithCaller);
-        }
-      : cancelTimer;
-    const init: RequestInit = { method: outgoing.method, headers: outgoing.headers, body: outgoing.body, signal: controller.signal, redirect: 'manual' };
+    let signal = caller;
+    if (Number.isFinite(timeoutMs)) {
+      const controller = new AbortController();
+      call.controller = controller;
+      signal = controller.signal;
+      const abortWithCaller = caller && (() => controller.abort(caller.reason));
+      if (abortWithCaller) caller.addEventListener('abort', abortWithCaller);
+      const cancelTimer = clock.setTimer(() => controller.abort(new HeraldTimeoutError(`No complete answer within ${timeoutMs} ms`, 1)), timeoutMs);
+      call.cancelTimer = abortWithCaller
+        ? () => {
+            cancelTimer();
+            caller.removeEventListener('abort', abortWithCaller);
+          }
+        : cancelTimer;
+    }
+    const init: RequestInit = { method: outgoing.method, headers: outgoing.headers, body: outgoing.body, signal, redirect: 'manual' };
     try {
       if (!injected) return await globalThis.fetch(outgoing.url, init);
+      const sending = injected(new Request(outgoing.url, init));
+      if (!signal) return await sending;
       // An injected fetch may ignore the signal: it still loses the race against it.
+      sending.catch(noop);
       const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+        signal.throwIfAborted();
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       });
       aborted.catch(noop);
-      const sending = injected(new Request(outgoing.url, init));
-      sending.catch(noop);
       return await Promise.race([sending, aborted]);
     } catch (error) {
       call.finish();

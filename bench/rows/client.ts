@@ -13,8 +13,9 @@ import type { paths } from '../../generated/types/openapi.js';
 // Row 7: @herald/client. (a) What the client costs per call beyond the request itself: the CPU
 // time of this process per `herald.GET('/ping')` minus that of a bare `fetch` + `.json()` of the
 // same URL with the same key header, against a bare node:http server in its own process that
-// answers the reference server's own ping bytes. The three callers (and plain openapi-fetch, to
-// show what the library under the client costs by itself) take turns in batches, in an order
+// answers the reference server's own ping bytes. The callers (with them the client without a
+// timeout, and plain openapi-fetch: what the library under the client costs by itself) take
+// turns in batches, in an order
 // that rotates each round; the figure is the median of the per-round differences. (b) The size
 // of each entry point bundled with openapi-fetch, minified and gzipped, as bundlephobia reports
 // a package: esbuild bundles the entry's sources (what `npm run build` compiles, types aside)
@@ -27,13 +28,15 @@ const ENTRIES = [
   { id: 'client.bundle.sdk', name: '@herald/client/sdk bundle, min+gzip', entry: 'client/sdk.ts', judged: false },
 ];
 const SIZES = {
-  full: { warmupCalls: 3_000, rounds: 30, callsPerBatch: 400 },
+  full: { warmupCalls: 3_000, rounds: 24, callsPerBatch: 400 },
   tiny: { warmupCalls: 100, rounds: 2, callsPerBatch: 50 },
 };
 
 export async function measureClient(settings: Settings): Promise<Row[]> {
   return [...(await measureOverhead(settings)), ...(await measureBundles())];
 }
+
+type Callers = Record<'bare' | 'herald' | 'untimed' | 'openapiFetch', () => Promise<unknown>>;
 
 async function measureOverhead(settings: Settings): Promise<Row[]> {
   const size = SIZES[settings.mode];
@@ -46,71 +49,101 @@ async function measureOverhead(settings: Settings): Promise<Row[]> {
   }
   if (canned.status !== 200) throw new Error(`GET /v1/ping answered ${canned.status}, not 200`);
   const bare = await startBareServer(canned);
+  const key = reference.keys.HERALD_API_KEY;
+  let networked: Rounds;
+  let networkless: Rounds;
   try {
-    const baseUrl = `${bare.origin}/v1`;
-    const key = reference.keys.HERALD_API_KEY;
-    const headers = credentialHeaders('Bearer', key);
-    const herald = createHeraldClient({ baseUrl, apiKey: key, scheme: 'Bearer' });
-    const plain = createClient<paths>({ baseUrl, headers });
-    const callers: Record<string, () => Promise<unknown>> = {
-      bare: async () => (await fetch(`${baseUrl}/ping`, { headers })).json(),
-      herald: async () => {
-        const { error } = await herald.GET('/ping');
-        if (error) throw error;
-      },
-      openapiFetch: async () => {
-        const { error } = await plain.GET('/ping');
-        if (error) throw new Error(`plain openapi-fetch: ${JSON.stringify(error)}`);
-      },
-    };
-    const names = Object.keys(callers);
-    for (const name of names) await cpuPerCall(callers[name], size.warmupCalls);
-    const perRound: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-    for (let round = 0; round < size.rounds; round++) {
-      for (let i = 0; i < names.length; i++) {
-        const name = names[(i + round) % names.length];
-        perRound[name].push(await cpuPerCall(callers[name], size.callsPerBatch));
-      }
-    }
-    const over = (name: string) => perRound[name].map((micros, round) => micros - perRound.bare[round]);
-    const ratio = (name: string) => median(perRound[name].map((micros, round) => micros / perRound.bare[round]));
-    const overhead = median(over('herald'));
-    const library = median(over('openapiFetch'));
-    const bareMicros = median(perRound.bare);
-    const spread = over('herald');
-    const method = `CPU time of the calling process per call (process.cpuUsage), ${size.rounds} rotating rounds of ${size.callsPerBatch} sequential calls each after ${size.warmupCalls} warm-up calls; median of per-round differences with the bare fetch`;
-    return [
-      infoRow({
-        group: 7,
-        id: 'client.bare-fetch',
-        name: 'bare fetch + .json(), GET /v1/ping',
-        figure: `${bareMicros.toFixed(1)} µs CPU/call`,
-        values: { cpuMicrosPerCall: round(bareMicros) },
-        method,
-      }),
-      infoRow({
-        group: 7,
-        id: 'client.openapi-fetch',
-        name: '  plain openapi-fetch, beyond the bare fetch',
-        figure: `${signed(library)} µs CPU/call (${ratio('openapiFetch').toFixed(2)}× bare)`,
-        values: { overheadMicros: round(library), ratio: round(ratio('openapiFetch')) },
-        method,
-      }),
-      judgedRow({
-        group: 7,
-        id: 'client.overhead',
-        name: '  herald.GET, beyond the bare fetch',
-        figure: `${signed(overhead)} µs CPU/call (${ratio('herald').toFixed(2)}× bare; rounds ${signed(Math.min(...spread))} to ${signed(Math.max(...spread))})`,
-        values: { overheadMicros: round(overhead), ratio: round(ratio('herald')), minMicros: round(Math.min(...spread)), maxMicros: round(Math.max(...spread)) },
-        method,
-        ratio: round(overhead),
-        comparedWith: null,
-        target: TARGETS.overheadMicros,
-      }),
-    ];
+    networked = await interleave(callersFor(`${bare.origin}/v1`, key), size);
   } finally {
     await bare.stop();
   }
+  // The same callers with fetch answering the canned response at once (after building the
+  // Request it would send, so that what a signal costs fetch is still counted): no network, no
+  // server, far less noise; what is left is what the callers themselves cost.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    new Request(input, init);
+    return new Response(canned.body, { status: canned.status, headers: canned.headers });
+  };
+  try {
+    networkless = await interleave(callersFor('http://127.0.0.1:9/v1', key), size);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+
+  const method = `CPU time of the calling process per call (process.cpuUsage), ${size.rounds} rotating rounds of ${size.callsPerBatch} sequential calls each after ${size.warmupCalls} warm-up calls; median of per-round differences with the bare fetch`;
+  const row = (id: string, name: string, caller: keyof Callers, note = '') => {
+    const { micros, ratio, min, max } = networked.over(caller);
+    return {
+      group: 7,
+      id,
+      name,
+      figure: `${signed(micros)} µs CPU/call (${ratio.toFixed(2)}× bare; rounds ${signed(min)} to ${signed(max)}; network left out ${signed(networkless.over(caller).micros)} µs)${note}`,
+      values: { overheadMicros: round(micros), ratio: round(ratio), minMicros: round(min), maxMicros: round(max), networklessOverheadMicros: round(networkless.over(caller).micros) },
+      method,
+    };
+  };
+  const overhead = networked.over('herald').micros;
+  return [
+    infoRow({
+      group: 7,
+      id: 'client.bare-fetch',
+      name: 'bare fetch + .json(), GET /v1/ping',
+      figure: `${networked.bareMicros.toFixed(1)} µs CPU/call (network left out ${networkless.bareMicros.toFixed(1)} µs)`,
+      values: { cpuMicrosPerCall: round(networked.bareMicros), networklessCpuMicrosPerCall: round(networkless.bareMicros) },
+      method,
+    }),
+    infoRow(row('client.openapi-fetch', '  plain openapi-fetch, beyond the bare fetch', 'openapiFetch')),
+    infoRow(row('client.overhead.no-timeout', '  herald.GET, timeoutMs: Infinity, beyond it', 'untimed')),
+    judgedRow({ ...row('client.overhead', '  herald.GET, beyond the bare fetch', 'herald'), ratio: round(overhead), comparedWith: null, target: TARGETS.overheadMicros }),
+  ];
+}
+
+function callersFor(baseUrl: string, key: string): Callers {
+  const headers = credentialHeaders('Bearer', key);
+  const herald = createHeraldClient({ baseUrl, apiKey: key, scheme: 'Bearer' });
+  const untimed = createHeraldClient({ baseUrl, apiKey: key, scheme: 'Bearer', timeoutMs: Infinity });
+  const plain = createClient<paths>({ baseUrl, headers });
+  const ok = ({ error }: { error?: unknown }) => {
+    if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  };
+  return {
+    bare: async () => (await fetch(`${baseUrl}/ping`, { headers })).json(),
+    herald: async () => ok(await herald.GET('/ping')),
+    untimed: async () => ok(await untimed.GET('/ping')),
+    openapiFetch: async () => ok(await plain.GET('/ping')),
+  };
+}
+
+interface Rounds {
+  bareMicros: number;
+  /** A caller's CPU per call beyond the bare fetch's: median and range of the per-round differences, median ratio. */
+  over(caller: keyof Callers): { micros: number; ratio: number; min: number; max: number };
+}
+
+/** The callers take turns, one batch each per round, in an order that rotates every round. */
+async function interleave(callers: Callers, size: (typeof SIZES)['full']): Promise<Rounds> {
+  const names = Object.keys(callers) as Array<keyof Callers>;
+  for (const name of names) await cpuPerCall(callers[name], size.warmupCalls);
+  const perRound = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof Callers, number[]>;
+  for (let round = 0; round < size.rounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length];
+      perRound[name].push(await cpuPerCall(callers[name], size.callsPerBatch));
+    }
+  }
+  return {
+    bareMicros: median(perRound.bare),
+    over(caller) {
+      const differences = perRound[caller].map((micros, round) => micros - perRound.bare[round]);
+      return {
+        micros: median(differences),
+        ratio: median(perRound[caller].map((micros, round) => micros / perRound.bare[round])),
+        min: Math.min(...differences),
+        max: Math.max(...differences),
+      };
+    },
+  };
 }
 
 async function measureBundles(): Promise<Row[]> {

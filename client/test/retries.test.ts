@@ -255,6 +255,20 @@ describe.each(FLAVOURS.map((flavour) => [flavour.name, flavour] as const))('%s',
       expect(time.pendingTimers()).toBe(0);
     });
 
+    it('Infinity sets no timer: only the caller\'s signal ends an attempt', async () => {
+      const server = await serve(() => 'hang');
+      const caller = make(server, { timeoutMs: Infinity });
+      const controller = new AbortController();
+
+      const call = caller.ping({ signal: controller.signal });
+      await server.received(1);
+      expect(time.pendingTimers()).toBe(0);
+      controller.abort(new Error('enough'));
+
+      expect(((await call).error as Error).message).toBe('enough');
+      await expect.poll(() => server.seen[0].closedByClient).toBe(true);
+    });
+
     it('leaves no timer behind once a call has its answer', async () => {
       const server = await serve(() => OK);
       const caller = make(server);
