@@ -5,12 +5,27 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractFacts } from '../generate/contract-facts.ts';
-import type { JsonObject } from '../generate/openapi-document.ts';
+import { isObject, listOperations, resolve, type JsonObject } from '../generate/openapi-document.ts';
 import { BUNDLE_JSON } from '../generate/pipeline.ts';
 import { REPO_ROOT } from '../generate/repo-root.ts';
 
 const spec = JSON.parse(await readFile(join(REPO_ROOT, BUNDLE_JSON), 'utf8')) as JsonObject;
 const copy = (): any => structuredClone(spec);
+
+/** The Idempotency-Key parameter as the spec writes it on its first operation that takes one (shared or inline). */
+function idempotencyParameter(document: JsonObject): { name: string; in: string; schema: JsonObject } {
+  const facts = contractFacts(document) as any;
+  const [method, path] = facts.idempotencyKey.operations[0].split(' ');
+  const operation = listOperations(document).find((o) => o.method === method.toLowerCase() && o.path === path)!;
+  return operation.parameters.find((p) => p.in === 'header' && p.name === facts.idempotencyKey.header) as any;
+}
+
+/** Every header parameter object of the document named `from`, shared or inline, renamed. */
+function renameHeaderParameter(document: any, from: string, to: string): void {
+  const candidates = [...Object.values<any>(document.components.parameters ?? {})];
+  for (const operation of listOperations(document)) candidates.push(...((operation.object.parameters ?? []) as unknown[]).filter((p) => isObject(p) && !('$ref' in p)));
+  for (const parameter of candidates) if (parameter.in === 'header' && parameter.name === from) parameter.name = to;
+}
 
 describe('contract facts', () => {
   it('are what the bundled spec says', () => {
@@ -18,17 +33,24 @@ describe('contract facts', () => {
     const document = spec as any;
     expect(facts.specVersion).toBe(document.info.version);
     expect(facts.problemCodes).toEqual({ member: document.components.schemas.Problem.discriminator.propertyName, codes: document.components.schemas.ErrorCode.enum });
-    expect(facts.idempotencyKey.header).toBe(document.components.parameters.IdempotencyKey.name);
     expect(facts.idempotencyKey.operations.length).toBeGreaterThan(0);
+    // Each operation listed takes the header, and no other operation does.
+    for (const operation of listOperations(spec)) {
+      const takes = operation.parameters.some((p) => p.in === 'header' && p.name === facts.idempotencyKey.header);
+      expect(takes, operation.operationId).toBe(facts.idempotencyKey.operations.includes(`${operation.method.toUpperCase()} ${operation.path}`));
+    }
     expect(Object.keys(facts.paginatedOperations)).toEqual(['/api-keys']);
     expect(facts.responseHeaders.retryAfter).toBe('Retry-After');
   });
 
   it('follow the operations that take an Idempotency-Key, also one declared inline with its schema', () => {
     const document = copy();
+    const parameter = idempotencyParameter(document);
+    // Both ways the spec may say it: a shared parameter, or an inline one whose schema is shared.
+    document.components.parameters.IdempotencyKey ??= structuredClone(parameter);
+    document.components.schemas.IdempotencyKey ??= resolve(document, parameter.schema);
     document.paths['/api-keys/{key_id}'].delete.parameters = [{ $ref: '#/components/parameters/IdempotencyKey' }];
-    document.components.schemas.IdempotencyKey = document.components.parameters.IdempotencyKey.schema;
-    document.paths['/notifications'].post.parameters = [{ ...document.components.parameters.IdempotencyKey, schema: { $ref: '#/components/schemas/IdempotencyKey' } }];
+    document.paths['/notifications'].post.parameters = [{ ...parameter, schema: { $ref: '#/components/schemas/IdempotencyKey' } }];
     document.paths['/api-keys'].post.parameters = [];
 
     expect((contractFacts(document) as any).idempotencyKey.operations).toEqual([
@@ -40,7 +62,7 @@ describe('contract facts', () => {
 
   it('follow a header renamed in the spec', () => {
     const document = copy();
-    document.components.parameters.IdempotencyKey.name = 'Idempotency-Token';
+    renameHeaderParameter(document, idempotencyParameter(document).name, 'Idempotency-Token');
     for (const response of Object.values<any>(document.components.responses)) {
       if (response.headers?.['Retry-After']) {
         response.headers['Retry-In'] = response.headers['Retry-After'];
