@@ -15,8 +15,18 @@ export const heyApiConfig = {
     // them: the SDK compiles into @herald/client and runs in plain node.
     importFileExtension: '.js',
   },
-  // The fetch client is built into @hey-api/openapi-ts 0.95 (no @hey-api/client-fetch package).
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
+  plugins: [
+    {
+      // The fetch client is built into @hey-api/openapi-ts 0.95 (no @hey-api/client-fetch package).
+      name: '@hey-api/client-fetch',
+      // The SDK's default `client` is created with the Herald transport (redirects that keep the
+      // key home, timeouts, retries that cannot send twice): the path is written as is into
+      // generated/sdk/client.gen.ts, relative to it.
+      runtimeConfigPath: '../../client/sdk-defaults.js',
+    },
+    '@hey-api/typescript',
+    '@hey-api/sdk',
+  ],
   logs: { level: 'warn', file: false },
   interactive: false,
 } satisfies UserConfig;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errorRow, renderTable, writeResults, type Row } from './lib/report.ts';
 import { FULL, TINY, type Settings } from './lib/settings.ts';
+import { measureClient } from './rows/client.ts';
 import { measureConformance } from './rows/conformance.ts';
 import { measureSuiteRates } from './rows/suite-rates.ts';
 import { measureGeneration } from './rows/generation.ts';
@@ -16,7 +17,7 @@ import { measureThroughput } from './rows/throughput.ts';
 // A row short of its target is a finding, not a failure: the exit code is 0 unless a row could
 // not be measured at all (then 1, with the reason in the table).
 
-const USAGE = `Usage: npm run bench -- [--tiny] [--out FILE] [--only 1,2,3,4,5,6]
+const USAGE = `Usage: npm run bench -- [--tiny] [--out FILE] [--only 1,2,3,4,5,6,7]
 
   --tiny       every row, seconds instead of minutes (for the smoke test; figures mean nothing)
   --out FILE   where to write the JSON results (default bench/results.json)
@@ -48,6 +49,7 @@ const ROWS: Array<{ group: number; id: string; name: string; measure: (s: Settin
   { group: 4, id: 'conformance.suite-rates', name: 'conformance suite: full run, checks/s, schema-derived cases/s', measure: measureSuiteRates },
   { group: 5, id: 'generation', name: 'generation', measure: measureGeneration },
   { group: 6, id: 'packages', name: 'the packages as installed', measure: measurePackages },
+  { group: 7, id: 'client', name: '@herald/client overhead and bundle size', measure: measureClient },
 ];
 
 const startedAt = new Date();

@@ -68,6 +68,12 @@ const EXPECTED_ROWS = [
   'packages.suite-installed',
   'packages.suite-repository',
   'packages.suite-installed.vs-repository',
+  'client.bare-fetch',
+  'client.openapi-fetch',
+  'client.overhead',
+  'client.overhead.no-timeout',
+  'client.bundle',
+  'client.bundle.sdk',
 ];
 
 describe('npm run bench -- --tiny', () => {
@@ -88,7 +94,7 @@ describe('npm run bench -- --tiny', () => {
         figure: expect.any(String),
         method: expect.any(String),
       });
-      expect([1, 2, 3, 4, 5, 6]).toContain(row.group);
+      expect([1, 2, 3, 4, 5, 6, 7]).toContain(row.group);
       expect(['pass', 'short', 'info']).toContain(row.result);
       for (const value of Object.values(row.values)) if (value !== null) expect(Number.isFinite(value), row.id).toBe(true);
       if (row.target === null) {
@@ -124,6 +130,8 @@ describe('npm run bench -- --tiny', () => {
     }
     expect(byId.get('packages.suite-installed')?.values.wallMs).toBeGreaterThan(0);
     expect(byId.get('generation')?.values.wallMs).toBeGreaterThan(0);
+    expect(byId.get('client.bare-fetch')?.values.cpuMicrosPerCall).toBeGreaterThan(0);
+    expect(byId.get('client.bundle')?.values.gzipBytes).toBeGreaterThan(byId.get('client.bundle')?.values.openapiFetchGzipBytes as number);
   });
 
   it('prints one table with every row', () => {

@@ -3,7 +3,7 @@
 // is patched and nothing leaves the process.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTH_SCHEMES, createHeraldClient, type AuthScheme } from '../index.ts';
+import { AUTH_SCHEMES, createHeraldClient, HeraldApiError, type AuthScheme } from '../index.ts';
 
 const spec = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
 const schemes = spec.components.securitySchemes;
@@ -87,18 +87,46 @@ describe('createHeraldClient', () => {
     const bad = await createHeraldClient({ baseUrl, apiKey, scheme: 'ApiKey', fetch: failing.fetch }).GET('/ping');
 
     expect(good.data).toEqual(spec.components.examples.PingResult.value);
-    expect(bad.error).toEqual(problem);
+    // A HeraldApiError that still carries every member of the problem body.
+    expect(bad.error).toBeInstanceOf(HeraldApiError);
+    expect(bad.error).toMatchObject(problem);
+    expect(bad.error?.toJSON()).toEqual(problem);
     expect(bad.response.status).toBe(401);
   });
 
-  it('refuses a call that adds a credential header of its own, before sending anything', async () => {
+  it.each([
+    ['headers', { headers: { 'X-API-Key': 'hk_test_other' } }, /remove the x-api-key header/i],
+    ['a Headers object', { headers: new Headers({ Authorization: 'Bearer hk_test_other' }) }, /remove the authorization header/i],
+    ['header pairs', { headers: [['authorization', 'ApiKey hk_test_other']] }, /remove the authorization header/i],
+  ])('refuses a call that adds a credential header of its own (%s), before sending anything', async (_, init, message) => {
     const { requests, fetch } = recordingFetch();
     const herald = createHeraldClient({ baseUrl, apiKey, scheme: 'Bearer', fetch });
 
-    const call = herald.GET('/ping', { headers: { 'X-API-Key': 'hk_test_other' } });
+    const call = herald.GET('/ping', init as { headers: HeadersInit });
 
-    await expect(call).rejects.toThrow(/remove the x-api-key header/i);
+    await expect(call).rejects.toThrow(message);
     expect(requests).toHaveLength(0);
+  });
+
+  it('sends through openapi-fetch middleware when some is registered, and the fast way again once it is ejected', async () => {
+    const { requests, fetch } = recordingFetch();
+    const herald = createHeraldClient({ baseUrl, apiKey, scheme: 'X-API-Key', fetch });
+    const seenByMiddleware: string[] = [];
+    const middleware = {
+      onRequest({ request }: { request: Request }) {
+        seenByMiddleware.push(`${request.method} ${request.url} ${request.headers.get('x-api-key') === apiKey}`);
+        request.headers.set('x-trace', 'on');
+        return request;
+      },
+    };
+
+    herald.use(middleware);
+    await herald.GET('/ping');
+    herald.eject(middleware);
+    await herald.GET('/ping');
+
+    expect(seenByMiddleware).toEqual([`GET ${baseUrl}/ping true`]);
+    expect(requests.map((request) => [request.headers.get('x-trace'), request.headers.get('x-api-key')])).toEqual([['on', apiKey], [null, apiKey]]);
   });
 
   it('refuses an empty key or an unknown scheme, without echoing the key', () => {

@@ -1,19 +1,22 @@
 // Create an API key (POST /api-keys)
-import { client, createApiKey } from '@herald/client/sdk';
+import { createHeraldSdkClient, createApiKey } from '@herald/client/sdk';
 
-client.setConfig({
+const herald = createHeraldSdkClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
-  // Called once per security scheme of the operation: answer for one only.
-  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
+// The client sends an Idempotency-Key of its own making, the same on each retry of this call.
 const { data, error, response } = await createApiKey({
-  headers: { 'Idempotency-Key': crypto.randomUUID() },
+  client: herald,
   body: {
     name: 'Dashboard (read-only)',
     scopes: ['keys:read', 'usage:read'],
     expires_at: '2035-01-01T00:00:00Z',
   },
 });
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
 console.log(data.data);

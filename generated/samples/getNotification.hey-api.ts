@@ -1,14 +1,17 @@
 // Get a notification (GET /notifications/{notification_id})
-import { client, getNotification } from '@herald/client/sdk';
+import { createHeraldSdkClient, getNotification } from '@herald/client/sdk';
 
-client.setConfig({
+const herald = createHeraldSdkClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
-  // Called once per security scheme of the operation: answer for one only.
-  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
 const { data, error, response } = await getNotification({
+  client: herald,
   path: { notification_id: 'ntf_5GhT8kLm2QwX7pRz4VcN9bJs' },
 });
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
 console.log(data.data);

@@ -1,12 +1,16 @@
 // Get rate-limit and quota usage (GET /usage)
-import { client, getUsage } from '@herald/client/sdk';
+import { createHeraldSdkClient, getUsage } from '@herald/client/sdk';
 
-client.setConfig({
+const herald = createHeraldSdkClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
-  // Called once per security scheme of the operation: answer for one only.
-  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
-const { data, error, response } = await getUsage();
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+const { data, error, response } = await getUsage({
+  client: herald,
+});
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
 console.log(data.data);

@@ -1,14 +1,15 @@
 // List API keys (GET /api-keys)
-import { client, listApiKeys } from '@herald/client/sdk';
+import { createHeraldSdkClient } from '@herald/client/sdk';
 
-client.setConfig({
+const herald = createHeraldSdkClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
-  // Called once per security scheme of the operation: answer for one only.
-  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
-const { data, error, response } = await listApiKeys({
-  query: { limit: 20 },
-});
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
-console.log(data.data);
+// Every item, page after page: the client passes each page's cursor back as `cursor`.
+const items = [];
+for await (const item of herald.paginate('/api-keys', { limit: 20 })) items.push(item);
+console.log(items);

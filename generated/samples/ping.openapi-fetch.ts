@@ -5,8 +5,10 @@ const herald = createHeraldClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
   apiKey: process.env.HERALD_API_KEY,
   scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
 const { data, error, response } = await herald.GET('/ping');
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
 console.log(data.data);

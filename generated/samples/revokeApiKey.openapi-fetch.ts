@@ -5,10 +5,12 @@ const herald = createHeraldClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
   apiKey: process.env.HERALD_API_KEY,
   scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
 const { error, response } = await herald.DELETE('/api-keys/{key_id}', {
   params: { path: { key_id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE' } },
 });
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
 console.log(response.status);

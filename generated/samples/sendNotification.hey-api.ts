@@ -1,14 +1,17 @@
 // Send a notification (POST /notifications)
-import { client, sendNotification } from '@herald/client/sdk';
+import { createHeraldSdkClient, sendNotification } from '@herald/client/sdk';
 
-client.setConfig({
+const herald = createHeraldSdkClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
-  // Called once per security scheme of the operation: answer for one only.
-  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.HERALD_API_KEY : undefined),
+  apiKey: process.env.HERALD_API_KEY,
+  scheme: 'Bearer', // or 'ApiKey', or 'X-API-Key'
+  maxRetries: 2, // on 429, 5xx and network failures, only where a retry cannot act twice
+  timeoutMs: 30000, // per attempt
 });
 
+// The client sends an Idempotency-Key of its own making, the same on each retry of this call.
 const { data, error, response } = await sendNotification({
-  headers: { 'Idempotency-Key': crypto.randomUUID() },
+  client: herald,
   body: {
     channel: 'email',
     to: 'ada@example.com',
@@ -16,5 +19,5 @@ const { data, error, response } = await sendNotification({
     text: 'Hello Ada, your November invoice is ready.',
   },
 });
-if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
 console.log(data.data);

@@ -4,8 +4,11 @@
 // type-checks the TypeScript ones) and injected into the bundle as `x-codeSamples` (where the
 // docs show it), so a sample that stops compiling fails `npm run typecheck`.
 import { AUTH_SCHEMES, credentialHeader, type AuthScheme, type SecuritySchemes } from '../../client/credentials.ts';
+import { DEFAULTS } from '../../client/defaults.ts';
+import { idempotencyKey, paginatedOperations } from './contract-facts.ts';
 import {
   jsonRequestBody,
+  listOperations,
   parameterExample,
   responseHasContent,
   successStatus,
@@ -54,6 +57,10 @@ interface SampleRequest {
   headerParams: [string, unknown][];
   body: { mediaType: string; value: unknown } | undefined;
   returnsBody: boolean;
+  /** The Idempotency-Key header when the operation takes one: the clients make it themselves. */
+  idempotencyHeader: string | undefined;
+  /** The query parameter of the cursor when the operation is cursor-paginated: the clients page with `paginate`. */
+  cursorParam: string | undefined;
 }
 
 export function codeSamplesFor(document: JsonObject, operation: Operation): CodeSample[] {
@@ -88,6 +95,9 @@ function sampleRequest(document: JsonObject, operation: Operation): SampleReques
     throw new Error(`${operation.operationId}: its required request body has no example`);
   }
   const firstExample = requestBody?.examples[0];
+  const operations = listOperations(document);
+  const key = idempotencyKey(document, operations);
+  const takesKey = key.operations.includes(`${operation.method.toUpperCase()} ${operation.path}`);
   return {
     operation,
     baseUrl,
@@ -96,6 +106,8 @@ function sampleRequest(document: JsonObject, operation: Operation): SampleReques
     headerParams: pick('header').map(([name, value]) => [name, FRESH_PER_REQUEST.has(name.toLowerCase()) ? FRESH_TS : value]),
     body: requestBody && firstExample ? { mediaType: requestBody.mediaType, value: firstExample.value } : undefined,
     returnsBody: responseHasContent(document, operation, successStatus(operation)),
+    idempotencyHeader: takesKey ? key.header : undefined,
+    cursorParam: operation.method === 'get' ? paginatedOperations(document, operations)[operation.path]?.cursor : undefined,
   };
 }
 
@@ -167,9 +179,22 @@ function objectOf(entries: [string, unknown][]): Record<string, unknown> {
 /** The closing lines of a TypeScript sample: the call, then its error or its result printed. */
 function callAndPrint(request: SampleRequest, call: string): string[] {
   return [
+    ...(request.idempotencyHeader ? [`// The client sends an ${request.idempotencyHeader} of its own making, the same on each retry of this call.`] : []),
     `const ${request.returnsBody ? '{ data, error, response }' : '{ error, response }'} = await ${call};`,
-    'if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);',
+    'if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter',
     request.returnsBody ? 'console.log(data.data);' : 'console.log(response.status);',
+    '',
+  ];
+}
+
+/** The closing lines of a sample for a cursor-paginated operation: every item, page after page. */
+function paginateAndPrint(request: SampleRequest): string[] {
+  const query = request.queryParams.filter(([name]) => name !== request.cursorParam);
+  return [
+    `// Every item, page after page: the client passes each page's cursor back as \`${request.cursorParam}\`.`,
+    'const items = [];',
+    `for await (const item of herald.paginate(${tsString(request.operation.path)}${query.length ? `, ${tsLiteral(objectOf(query), '')}` : ''})) items.push(item);`,
+    'console.log(items);',
     '',
   ];
 }
@@ -178,12 +203,28 @@ function baseUrlExpression(request: SampleRequest): string {
   return `process.env.${BASE_URL_ENV} ?? ${tsString(request.baseUrl)}`;
 }
 
+/** The options both clients take, as a sample writes them: the defaults, said out loud. */
+function clientOptions(request: SampleRequest): string[] {
+  return [
+    `  baseUrl: ${baseUrlExpression(request)},`,
+    `  apiKey: process.env.${API_KEY_ENV},`,
+    `  scheme: ${tsString(SAMPLE_AUTH_SCHEME)}, // or ${OTHER_AUTH_SCHEMES.map(tsString).join(', or ')}`,
+    `  maxRetries: ${DEFAULTS.maxRetries}, // on 429, 5xx and network failures, only where a retry cannot act twice`,
+    `  timeoutMs: ${DEFAULTS.timeoutMs}, // per attempt`,
+  ];
+}
+
+/** The header parameters a TypeScript sample passes: the clients make the Idempotency-Key. */
+function ownHeaders(request: SampleRequest): [string, unknown][] {
+  return request.headerParams.filter(([name]) => name !== request.idempotencyHeader);
+}
+
 function openapiFetchSample(request: SampleRequest): string {
   const { operation } = request;
   const params: Record<string, unknown> = {};
   if (request.pathParams.length) params.path = objectOf(request.pathParams);
   if (request.queryParams.length) params.query = objectOf(request.queryParams);
-  if (request.headerParams.length) params.header = objectOf(request.headerParams);
+  if (ownHeaders(request).length) params.header = objectOf(ownHeaders(request));
   const init: string[] = [];
   if (Object.keys(params).length) init.push(`params: ${tsLiteral(params, '  ')}`);
   if (request.body) init.push(`body: ${tsLiteral(request.body.value, '  ')}`);
@@ -195,33 +236,29 @@ function openapiFetchSample(request: SampleRequest): string {
     `import { createHeraldClient } from ${tsString(CLIENT_PACKAGE)};`,
     '',
     'const herald = createHeraldClient({',
-    `  baseUrl: ${baseUrlExpression(request)},`,
-    `  apiKey: process.env.${API_KEY_ENV},`,
-    `  scheme: ${tsString(SAMPLE_AUTH_SCHEME)}, // or ${OTHER_AUTH_SCHEMES.map(tsString).join(', or ')}`,
+    ...clientOptions(request),
     '});',
     '',
-    ...callAndPrint(request, call),
+    ...(request.cursorParam ? paginateAndPrint(request) : callAndPrint(request, call)),
   ].join('\n');
 }
 
 function heyApiSample(request: SampleRequest): string {
   const { operation } = request;
-  const options: string[] = [];
+  const options: string[] = ['client: herald'];
   if (request.pathParams.length) options.push(`path: ${tsLiteral(objectOf(request.pathParams), '  ')}`);
   if (request.queryParams.length) options.push(`query: ${tsLiteral(objectOf(request.queryParams), '  ')}`);
-  if (request.headerParams.length) options.push(`headers: ${tsLiteral(objectOf(request.headerParams), '  ')}`);
+  if (ownHeaders(request).length) options.push(`headers: ${tsLiteral(objectOf(ownHeaders(request)), '  ')}`);
   if (request.body) options.push(`body: ${tsLiteral(request.body.value, '  ')}`);
-  const call = `${operation.operationId}(${options.length ? `{\n${options.map((line) => `  ${line},`).join('\n')}\n}` : ''})`;
+  const call = `${operation.operationId}({\n${options.map((line) => `  ${line},`).join('\n')}\n})`;
   return [
     `// ${title(request)}`,
-    `import { client, ${operation.operationId} } from ${tsString(SDK_ENTRY)};`,
+    `import { createHeraldSdkClient${request.cursorParam ? '' : `, ${operation.operationId}`} } from ${tsString(SDK_ENTRY)};`,
     '',
-    'client.setConfig({',
-    `  baseUrl: ${baseUrlExpression(request)},`,
-    '  // Called once per security scheme of the operation: answer for one only.',
-    `  auth: (scheme) => (scheme.scheme === 'bearer' ? process.env.${API_KEY_ENV} : undefined),`,
+    'const herald = createHeraldSdkClient({',
+    ...clientOptions(request),
     '});',
     '',
-    ...callAndPrint(request, call),
+    ...(request.cursorParam ? paginateAndPrint(request) : callAndPrint(request, call)),
   ].join('\n');
 }

@@ -26,9 +26,9 @@ a single byte differs from what is committed here or in \`${DOCS_FILE}\`.
 | \`openapi.yaml\` | The same document as YAML (the reference server serves it at \`/openapi.yaml\`). | \`yaml\` |
 | \`openapi-3.0.json\` | The same document down-converted to OpenAPI 3.0.3 for tools that read only 3.0 (dredd). | \`@apiture/openapi-down-convert\`, then \`scripts/generate/down-convert.ts\` |
 | \`${local(TYPES_FILE)}\` | TypeScript types of paths, operations and components. | \`openapi-typescript\` |
-| \`${local(SDK_DIR)}/\` | A fetch-based SDK, one function per operation. | \`@hey-api/openapi-ts\` with \`openapi-ts.config.ts\` |
+| \`${local(SDK_DIR)}/\` | A fetch-based SDK, one function per operation; its default client starts with \`client/sdk-defaults.ts\` (the Herald transport). | \`@hey-api/openapi-ts\` with \`openapi-ts.config.ts\` |
 | \`${local(SAMPLES_DIR)}/\` | Per operation: \`.curl.sh\`, \`.openapi-fetch.ts\` (through \`@herald/client\`) and \`.hey-api.ts\` (\`@herald/client/sdk\`); the same text as the operation's \`x-codeSamples\`. | \`scripts/generate/code-samples.ts\` |
-| \`${local(CONTRACT_FACTS_FILE)}\` | The facts code needs at run time that types cannot carry (the security schemes), for \`@herald/client\`. | \`scripts/generate/contract-facts.ts\` |
+| \`${local(CONTRACT_FACTS_FILE)}\` | The facts code needs at run time that types cannot carry, for \`@herald/client\`: the security schemes, the closed list of problem codes, which operations take an Idempotency-Key, which are cursor-paginated and how, the response header names. | \`scripts/generate/contract-facts.ts\` |
 | \`${local(EXAMPLES_FILE)}\` | Every example of the spec assigned to its generated type, so \`tsc\` rejects an example that drifts from its schema. | \`scripts/generate/examples-check.ts\` |
 | \`${local(POSTMAN_DIR)}/\` | A Postman collection: every operation, ids chained from the responses that create them, a fresh \`Idempotency-Key\` per request, the key in the \`apiKey\` variable, tests on status, schema and headers. Beside it, the Portman and openapi-to-postmanv2 configs it was made with. | \`@apideck/portman\`, configured by \`scripts/generate/postman.ts\` |
 

@@ -70,6 +70,42 @@ if (environment.error) throw new Error(environment.error.code);
 console.log(JSON.stringify({ prefix: pinged.data.data.key.prefix, environment: environment.data.data.id, node: process.version }));
 `;
 
+/**
+ * The installed client and SDK against a server that redirects to another origin, with the key
+ * in each of the three forms: the redirect is refused and nothing reaches the other origin (on
+ * every Node line: each has its own fetch).
+ */
+const REDIRECT_CHECK = `import { createServer } from 'node:http';
+import { createHeraldClient, HeraldRedirectError } from '@herald/client';
+import { createHeraldSdkClient, ping } from '@herald/client/sdk';
+
+const listen = (handler) => new Promise((resolve) => {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1', () => resolve(server));
+});
+let reachedElsewhere = 0;
+const elsewhere = await listen((request, response) => {
+  reachedElsewhere++;
+  response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+});
+const redirecting = await listen((request, response) => {
+  response.writeHead(307, { location: \`http://127.0.0.1:\${elsewhere.address().port}/v1/ping\` }).end();
+});
+const baseUrl = \`http://127.0.0.1:\${redirecting.address().port}/v1\`;
+const apiKey = process.env.HERALD_API_KEY;
+const outcome = (error) => (error instanceof HeraldRedirectError ? 'refused' : \`not refused: \${error}\`);
+const results = {};
+for (const scheme of ['ApiKey', 'Bearer', 'X-API-Key']) {
+  const client = await createHeraldClient({ baseUrl, apiKey, scheme }).GET('/ping').then(() => 'followed', outcome);
+  const sdk = outcome((await ping({ client: createHeraldSdkClient({ baseUrl, apiKey, scheme }) })).error);
+  results[scheme] = [client, sdk];
+}
+redirecting.close();
+elsewhere.close();
+console.log(JSON.stringify({ results, reachedElsewhere }));
+`;
+const REFUSED_EVERYWHERE = { results: { ApiKey: ['refused', 'refused'], Bearer: ['refused', 'refused'], 'X-API-Key': ['refused', 'refused'] }, reachedElsewhere: 0 };
+
 let project: string;
 let mock: ChildProcess | undefined;
 let env: Record<string, string>;
@@ -101,6 +137,7 @@ beforeAll(async () => {
   });
   env = readEnvFile(join(project, 'f.env'));
   writeFileSync(join(project, 'client-check.mjs'), CLIENT_CHECK);
+  writeFileSync(join(project, 'redirect-check.mjs'), REDIRECT_CHECK);
 });
 
 afterAll(async () => {
@@ -177,6 +214,12 @@ describe('an application developer', () => {
     const printed = JSON.parse(stdout);
     expect(env.HERALD_API_KEY.startsWith(printed.prefix)).toBe(true);
     expect(printed.environment).toMatch(/^env_/);
+  });
+
+  it('never follows a redirect to another origin, in the client or the SDK, whatever the header form', async () => {
+    const { code, stdout, stderr } = await run('node', ['redirect-check.mjs'], { env });
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(REFUSED_EVERYWHERE);
   });
 
   const app = `import { createHeraldClient, type components } from '@herald/client';
@@ -313,6 +356,12 @@ describe.skipIf(!CAN_RUN_NODE_LINES).each(NODE_LINES.map((line) => [line]))('on 
     const { code, stdout, stderr } = await run('node', ['client-check.mjs'], { env, path: nodeDir });
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout).node).toBe(`v${line}`);
+  });
+
+  it('the client never follows a redirect to another origin', async () => {
+    const { code, stdout, stderr } = await run('node', ['redirect-check.mjs'], { env, path: nodeDir });
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(REFUSED_EVERYWHERE);
   });
 
   it('npx herald-contract --help prints the usage', async () => {
