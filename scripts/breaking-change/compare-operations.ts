@@ -47,8 +47,8 @@ function reportRemovedAndAdded(context: DiffContext, baseOps: Operation[], revis
       scope.report({
         rule: side === 'removed' ? 'path.removed' : 'path.added',
         ...(side === 'removed' ? { base: at } : { revision: at }),
-        change: `path ${path} ${side} (${onPath.map((op) => op.ref.method.toUpperCase()).join(', ')})`,
-        subject: 'paths',
+        change: `${side}, with ${onPath.map((op) => op.ref.method.toUpperCase()).join(', ')}`,
+        subject: `path ${path}`,
         operations: onPath.map((op) => op.ref),
       });
     }
@@ -57,8 +57,8 @@ function reportRemovedAndAdded(context: DiffContext, baseOps: Operation[], revis
       scope.report({
         rule: side === 'removed' ? 'op.removed' : 'op.added',
         ...(side === 'removed' ? { base: op.node.pointer } : { revision: op.node.pointer }),
-        change: `${op.ref.method.toUpperCase()} ${op.ref.path} ${side}`,
-        subject: 'paths',
+        change: side,
+        subject: `${op.ref.method.toUpperCase()} ${op.ref.path}`,
         operations: [op.ref],
       });
     }

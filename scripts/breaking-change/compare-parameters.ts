@@ -19,14 +19,14 @@ export function compareParameters(scope: Scope, base: Operation, revision: Opera
   const added = revision.parameters.filter((p) => !beforeKeys.has(p.key));
   pairMovedAndRenamed(scope, removed, added);
   for (const parameter of removed) {
-    scope.report({ rule: 'param.removed', base: parameter.node.pointer, change: `${describe(parameter)} removed`, subject: describe(parameter) });
+    scope.report({ rule: 'param.removed', base: parameter.node.pointer, change: 'removed', subject: describe(parameter) });
   }
   for (const parameter of added) {
     const required = parameter.node.value.required === true;
     scope.report({
       rule: required ? 'param.required-added' : 'param.optional-added',
       revision: parameter.node.pointer,
-      change: `${describe(parameter)} added${required ? ' (required)' : ''}`,
+      change: `added${required ? ' (required)' : ''}`,
       subject: describe(parameter),
     });
   }
@@ -49,7 +49,7 @@ function pairMovedAndRenamed(scope: Scope, removed: Parameter[], added: Paramete
       rule: moved ? 'param.moved' : 'param.renamed',
       base: parameter.node.pointer,
       revision: match.node.pointer,
-      change: `${describe(parameter)} → ${describe(match)}`,
+      change: `was ${describe(parameter)}`,
       subject: describe(match),
     });
     compareParameter(scope, parameter, match);
@@ -61,7 +61,7 @@ function compareParameter(scope: Scope, before: Parameter, after: Parameter): vo
   const b = before.node.value;
   const r = after.node.value;
   if (before.in === 'path' && after.in === 'path' && before.name !== after.name) {
-    scope.report({ rule: 'param.path-renamed', base: before.node.pointer, revision: after.node.pointer, change: `path parameter \`${before.name}\` → \`${after.name}\``, subject });
+    scope.report({ rule: 'param.path-renamed', base: before.node.pointer, revision: after.node.pointer, change: `renamed from ${before.name}`, subject });
   }
   if ((b.required === true) !== (r.required === true)) {
     const nowRequired = r.required === true;

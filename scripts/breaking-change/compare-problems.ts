@@ -51,8 +51,8 @@ export function compareProblems(context: DiffContext, baseOps: Operation[], revi
       scope.report({
         rule: 'problem.code-removed',
         base: before.closedEnum.get(code) ?? entry!.pointer,
-        change: `problem code \`${code}\` removed`,
-        subject: 'problem catalogue',
+        change: 'removed from the closed enum',
+        subject: `problem code ${code}`,
         operations: entry?.operations ?? before.operations,
       });
       continue;
@@ -67,8 +67,8 @@ export function compareProblems(context: DiffContext, baseOps: Operation[], revi
         rule,
         base: b.pointer,
         revision: r.pointer,
-        change: `problem code \`${code}\`: ${member} ${b.value} → ${r.value}`,
-        subject: 'problem catalogue',
+        change: `${member} ${b.value} → ${r.value}`,
+        subject: `problem code ${code}`,
         operations: [...entry.operations, ...match.operations],
       });
     }
@@ -79,8 +79,8 @@ export function compareProblems(context: DiffContext, baseOps: Operation[], revi
     scope.report({
       rule: 'problem.code-added',
       revision: after.closedEnum.get(code) ?? entry!.pointer,
-      change: `problem code \`${code}\` added`,
-      subject: 'problem catalogue',
+      change: 'added to the closed enum',
+      subject: `problem code ${code}`,
       operations: entry?.operations ?? [],
     });
   }

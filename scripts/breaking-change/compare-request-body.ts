@@ -13,7 +13,7 @@ export function compareRequestBody(scope: Scope, base: Operation, revision: Oper
   const after = scope.revision.at<JsonObject>(revision.node, 'requestBody');
   if (!before && !after) return;
   if (before && !after) {
-    scope.report({ rule: 'request.body-removed', base: before.pointer, change: 'request body removed', subject: SUBJECT });
+    scope.report({ rule: 'request.body-removed', base: before.pointer, change: 'removed', subject: SUBJECT });
     return;
   }
   const requiredAfter = after!.value.required === true;
@@ -21,7 +21,7 @@ export function compareRequestBody(scope: Scope, base: Operation, revision: Oper
     scope.report({
       rule: requiredAfter ? 'request.body-made-required' : 'request.body-added',
       revision: after!.pointer,
-      change: `request body added${requiredAfter ? ' (required)' : ''}`,
+      change: `added${requiredAfter ? ' (required)' : ''}`,
       subject: SUBJECT,
     });
     return;

@@ -30,15 +30,15 @@ export function compareResponses(scope: Scope, base: Operation, revision: Operat
         rule: 'response.status-replaced',
         base: before.get(status)!.pointer,
         revision: after.get(replacement)!.pointer,
-        change: `response ${status} replaced by ${replacement}`,
-        subject: 'responses',
+        change: `replaced by ${replacement}`,
+        subject: `response ${status}`,
       });
     } else {
-      scope.report({ rule: 'response.status-removed', base: before.get(status)!.pointer, change: `response ${status} removed`, subject: 'responses' });
+      scope.report({ rule: 'response.status-removed', base: before.get(status)!.pointer, change: 'removed', subject: `response ${status}` });
     }
   }
   for (const status of added) {
-    scope.report({ rule: 'response.status-added', revision: after.get(status)!.pointer, change: `response ${status} added`, subject: 'responses' });
+    scope.report({ rule: 'response.status-added', revision: after.get(status)!.pointer, change: 'added', subject: `response ${status}` });
   }
 }
 
@@ -84,17 +84,17 @@ function compareHeaders(scope: Scope, status: string, response: Node, revisionRe
         rule: 'response.header-renamed',
         base: header.entry.pointer,
         revision: renamedTo.entry.pointer,
-        change: `header ${header.name} renamed to ${renamedTo.name} (response ${status})`,
+        change: `renamed from ${header.name} (response ${status})`,
         subject: `response header ${renamedTo.name}`,
       });
       compareHeader(scope, header, renamedTo);
     } else {
-      scope.report({ rule: 'response.header-removed', base: header.entry.pointer, change: `header ${header.name} removed from response ${status}`, subject: `response header ${header.name}` });
+      scope.report({ rule: 'response.header-removed', base: header.entry.pointer, change: `removed from response ${status}`, subject: `response header ${header.name}` });
     }
   }
   for (const key of added) {
     const header = after.get(key)!;
-    scope.report({ rule: 'response.header-added', revision: header.entry.pointer, change: `header ${header.name} added to response ${status}`, subject: `response header ${header.name}` });
+    scope.report({ rule: 'response.header-added', revision: header.entry.pointer, change: `added to response ${status}`, subject: `response header ${header.name}` });
   }
 }
 

@@ -56,7 +56,7 @@ class SchemaComparison {
     private readonly revisionNodes: Node[],
     private readonly walk: SchemaWalk,
   ) {
-    this.subject = walk.path.length > 0 ? `${walk.subject} › ${walk.path.join('.')}` : walk.subject;
+    this.subject = walk.path.length > 0 ? `${walk.subject} › ${walk.path.join('.').replace(/\.\[\]/g, '[]')}` : walk.subject;
     this.request = walk.direction === 'request';
   }
 
@@ -88,12 +88,27 @@ class SchemaComparison {
     }));
   }
 
+  /**
+   * Words and examples of the parts that are the same on both sides: the same location first,
+   * then what is left in order (a renamed component). A part that exists on one side only (a
+   * `oneOf` wrapper added around a schema) has nothing to compare its words with.
+   */
   private compareDocumentation(): void {
-    const count = Math.min(this.b.parts.length, this.r.parts.length);
-    for (let index = 0; index < count; index++) {
-      compareTexts(this.scope, this.b.parts[index], this.r.parts[index], this.subject);
-      compareExamples(this.scope, this.b.parts[index], this.r.parts[index], this.subject);
-    }
+    const after = [...this.r.parts];
+    const unmatched = this.b.parts.filter((part) => {
+      const index = after.findIndex((other) => other.pointer === part.pointer);
+      if (index < 0) return true;
+      this.compareWords(part, after.splice(index, 1)[0]!);
+      return false;
+    });
+    unmatched.forEach((part, index) => {
+      if (after[index]) this.compareWords(part, after[index]);
+    });
+  }
+
+  private compareWords(before: Node, after: Node): void {
+    compareTexts(this.scope, before, after, this.subject);
+    compareExamples(this.scope, before, after, this.subject);
   }
 
   private compareValues(): void {

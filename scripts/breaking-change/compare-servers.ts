@@ -11,10 +11,10 @@ export function compareServers(context: DiffContext): void {
   for (const [url, node] of before) {
     const match = after.get(url);
     if (match) compareTexts(scope, node, match, `server ${url}`);
-    else scope.report({ rule: 'server.removed', base: node.pointer, change: `server ${url} removed`, subject: 'servers' });
+    else scope.report({ rule: 'server.removed', base: node.pointer, change: 'removed', subject: `server ${url}` });
   }
   for (const [url, node] of after) {
-    if (!before.has(url)) scope.report({ rule: 'server.added', revision: node.pointer, change: `server ${url} added`, subject: 'servers' });
+    if (!before.has(url)) scope.report({ rule: 'server.added', revision: node.pointer, change: 'added', subject: `server ${url}` });
   }
 }
 

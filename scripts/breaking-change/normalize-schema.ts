@@ -51,7 +51,19 @@ export function canonical(value: unknown): string {
   return stringify(value);
 }
 
+// Shared components are reached from many operations: normalize each once per document.
+const cache = new WeakMap<Spec, Map<string, NormalSchema>>();
+
 export function normalizeSchema(spec: Spec, nodes: Node[]): NormalSchema {
+  let known = cache.get(spec);
+  if (!known) cache.set(spec, (known = new Map()));
+  const key = nodes.map((node) => node.pointer).join('\u0000');
+  let schema = known.get(key);
+  if (!schema) known.set(key, (schema = normalizeUncached(spec, nodes)));
+  return schema;
+}
+
+function normalizeUncached(spec: Spec, nodes: Node[]): NormalSchema {
   const parts: Node<JsonObject>[] = [];
   const seen = new Set<string>();
   for (const node of nodes) flatten(spec, node, parts, seen);

@@ -30,7 +30,14 @@ export function plainResult(base: Spec, revision: Spec, findings: Finding[]): Ga
     findings,
     exitCode: failing ? 1 : 0,
     verdict: failing
-      ? `${counts.breaking} breaking and ${counts.security} security change(s): a client that worked may stop working, or the contract got weaker`
+      ? [
+          ...(counts.breaking > 0 ? [`${plural(counts.breaking, 'breaking change')} (a client that worked may stop working)`] : []),
+          ...(counts.security > 0 ? [`${plural(counts.security, 'security change')} (the contract got weaker)`] : []),
+        ].join(' and ')
       : findings.length === 0 ? 'no differences' : 'no breaking or security change',
   };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
