@@ -87,26 +87,20 @@ function compareSchemes(context: DiffContext, baseOps: Operation[], revisionOps:
     }
     compareScheme(scope, b, r, operations);
   }
-  for (const name of removed) {
-    const scheme = before.get(name)!;
-    scope.report({
-      rule: 'auth.scheme-removed',
-      base: scheme.node.pointer,
-      change: `removed (it took the key in ${describeScheme(scheme.node.value)})`,
-      subject: `security scheme ${name}`,
-      operations: usersBefore(name),
-    });
-  }
-  for (const name of added) {
-    const scheme = after.get(name)!;
-    scope.report({
-      rule: 'auth.scheme-added',
-      revision: scheme.node.pointer,
-      change: `added (it takes the key in ${describeScheme(scheme.node.value)})`,
-      subject: `security scheme ${name}`,
-      operations: usersAfter(name),
-    });
-  }
+  const reportSide = (names: Set<string>, schemes: Map<string, Scheme>, removedSide: boolean) => {
+    for (const name of names) {
+      const scheme = schemes.get(name)!;
+      scope.report({
+        rule: removedSide ? 'auth.scheme-removed' : 'auth.scheme-added',
+        ...(removedSide ? { base: scheme.node.pointer } : { revision: scheme.node.pointer }),
+        change: `${removedSide ? 'removed (it took' : 'added (it takes'} the key in ${describeScheme(scheme.node.value)})`,
+        subject: `security scheme ${name}`,
+        operations: removedSide ? usersBefore(name) : usersAfter(name),
+      });
+    }
+  };
+  reportSide(removed, before, true);
+  reportSide(added, after, false);
   return { revisionName, removed, added };
 }
 
@@ -216,12 +210,23 @@ function compareRequirement(scope: Scope, pairing: SchemePairing, base: Operatio
     ].join(' and ');
     scope.report({ rule, ...at, change: `${what} (${where})`, subject });
   }
+  // A new alternative that asks for fewer scopes than every old one did lets weaker keys in.
+  const requiredEverywhere = before.map(scopesOf).reduce((common, scopes) => new Set([...common].filter((s) => scopes.has(s))));
   for (const alternative of after) {
     const key = keyOf(alternative);
     if (beforeKeys.has(key)) continue;
+    const missing = [...requiredEverywhere].filter((s) => !scopesOf(alternative).has(s)).sort();
+    if (missing.length > 0) {
+      scope.report({ rule: 'auth.scope-removed', ...at, change: `${alternativeLabel(alternative)} now accepted without scope ${missing.join(', ')}`, subject });
+      continue;
+    }
     if ([...alternative.keys()].some((name) => pairing.added.has(name))) continue; // reported as auth.scheme-added
     scope.report({ rule: 'auth.alternative-added', ...at, change: `${alternativeLabel(alternative)} now accepted`, subject });
   }
+}
+
+function scopesOf(alternative: Map<string, Set<string>>): Set<string> {
+  return new Set([...alternative.values()].flatMap((scopes) => [...scopes]));
 }
 
 function alternativeLabel(alternative: Map<string, Set<string>>): string {

@@ -157,6 +157,14 @@ const CASES: PlantedCase[] = [
     reverse: ['breaking auth.scope-changed'],
   },
 
+  {
+    name: 'a credential alternative added that asks for fewer scopes (two keys together, no scope)',
+    group: 'authentication',
+    plant: (doc) => operation(doc, 'getApiKey').security.push({ XApiKey: [], AuthorizationBearer: [] }),
+    forward: ['security auth.scope-removed'],
+    reverse: ['breaking auth.alternative-removed'],
+  },
+
   // ── errors ────────────────────────────────────────────────────────────────────────────────
   {
     name: 'a documented status removed from an operation (404 of getApiKey)',
