@@ -52,6 +52,7 @@ export function renderChangelog(changes: ReleaseChanges[]): string {
 
 export function renderEntry({ release, previous, findings }: ReleaseChanges): string {
   const lines = [`## ${release.version} — ${release.date}`, '', release.summary, ''];
+  if (release.packages.length > 0) lines.push(`Packages: ${release.packages.map((name) => `\`${name}@${release.version}\``).join(', ')}.`, '');
   if (!previous || !findings) {
     lines.push('First release: there is no earlier release to compare it with.', '');
     return lines.join('\n');

@@ -1,10 +1,10 @@
 // `npm run release -- X.Y.Z --summary "…" [--date YYYY-MM-DD] [--dry-run]`
 // `npm run release -- --changelog`   (rewrite CHANGELOG.md from releases/ only)
 //
-// Makes a release of the contract: checks that info.version is X.Y.Z and newer than the latest
-// release, runs the gate against that release (a breaking or security change needs a new major
-// version), snapshots generated/openapi.json into releases/vX.Y.Z/ with its release.json, and
-// rewrites CHANGELOG.md with the new entry. Exit 0: released. 1: refused (and why). 2: cannot run.
+// Makes a release of the contract — the bundled spec and the packages at one version: checks that
+// info.version and every package's version are X.Y.Z, newer than the latest release; runs the
+// gate against that release (a breaking or security change needs a new major version); snapshots
+// generated/openapi.json into releases/vX.Y.Z/ with its release.json; rewrites CHANGELOG.md. Exit 0: released. 1: refused (and why). 2: cannot run.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -15,17 +15,17 @@ import { diffSpecs } from './diff.ts';
 import { hasGateFailures } from './findings.ts';
 import { loadSpec } from './load-spec.ts';
 import { CURRENT_SPEC } from './policy.ts';
-import { isReleaseVersion, listReleases, type Release, RELEASE_META, RELEASE_SPEC, releaseDir, releaseMetaText } from './releases.ts';
+import { isReleaseVersion, listReleases, packageVersions, type Release, RELEASE_META, RELEASE_SPEC, releaseDir, releaseMetaText } from './releases.ts';
 import { renderText } from './report-text.ts';
 import { plainResult } from './result.ts';
 
 export const USAGE = `Usage: npm run release -- X.Y.Z --summary "One line for the CHANGELOG" [--date YYYY-MM-DD] [--dry-run]
        npm run release -- --changelog
 
-Releases the current bundle (generated/openapi.json; run \`npm run generate\` first) as version
-X.Y.Z: info.version must be X.Y.Z and newer than the latest release; a breaking or security change
-since that release needs a new major version. Writes releases/vX.Y.Z/openapi.json and
-release.json, and rewrites CHANGELOG.md.
+Releases the current bundle (generated/openapi.json; run \`npm run generate\` first) and the
+packages as version X.Y.Z: info.version and every package's version must be X.Y.Z, newer than the
+latest release; a breaking or security change since that release needs a new major version.
+Writes releases/vX.Y.Z/openapi.json and release.json, and rewrites CHANGELOG.md.
 
   --summary TEXT   the human summary line of the CHANGELOG entry (required)
   --date DATE      the release date (default: today, UTC)
@@ -84,7 +84,17 @@ async function makeRelease(io: CliIo, meta: { version: string; summary: string; 
   if (releases.some((known) => known.version === meta.version)) throw new ReleaseRefused(`${releaseDir(meta.version)} exists: ${meta.version} is released`);
   if (latest && !semver.gt(meta.version, latest.version)) throw new ReleaseRefused(`${meta.version} is not newer than the latest release ${latest.version}`);
 
-  const entryRelease: Release = { ...meta, dir: releaseDir(meta.version), spec: `${releaseDir(meta.version)}/${RELEASE_SPEC}` };
+  const packages = await packageVersions(io.root);
+  const behind = packages.filter((known) => known.version !== meta.version);
+  if (behind.length > 0) {
+    throw new ReleaseRefused(`a release is the set of packages at one version, and ${behind.map((known) => `${known.manifest} is at ${known.version}`).join(', ')}: set them to ${meta.version} and run \`npm install\``);
+  }
+  const entryRelease: Release = {
+    ...meta,
+    packages: packages.map((known) => known.name),
+    dir: releaseDir(meta.version),
+    spec: `${releaseDir(meta.version)}/${RELEASE_SPEC}`,
+  };
   let findings;
   if (latest) {
     const base = await loadSpec(join(io.root, latest.spec), latest.spec);
@@ -101,7 +111,7 @@ async function makeRelease(io: CliIo, meta: { version: string; summary: string; 
   }
   await mkdir(join(io.root, entryRelease.dir), { recursive: true });
   await copyFile(join(io.root, CURRENT_SPEC), join(io.root, entryRelease.spec));
-  await writeFile(join(io.root, entryRelease.dir, RELEASE_META), releaseMetaText(meta));
+  await writeFile(join(io.root, entryRelease.dir, RELEASE_META), releaseMetaText(entryRelease));
   await writeChangelog(io.root);
   io.out(`Released ${meta.version}: wrote ${entryRelease.spec}, ${entryRelease.dir}/${RELEASE_META} and ${CHANGELOG_FILE}:\n\n${entry}`);
   return 0;

@@ -4,6 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
+import { WORKSPACES } from '../packages/workspaces.ts';
 import { GateInputError } from './load-spec.ts';
 import { isObject } from './spec.ts';
 
@@ -16,6 +17,8 @@ export interface ReleaseMeta {
   /** YYYY-MM-DD (UTC). */
   date: string;
   summary: string;
+  /** The packages published at this version (a release is the set of packages at one version). */
+  packages: string[];
 }
 
 export interface Release extends ReleaseMeta {
@@ -63,12 +66,38 @@ async function readMeta(root: string, version: string): Promise<ReleaseMeta> {
   } catch (error) {
     throw new GateInputError(`${file}: cannot read it (${error instanceof SyntaxError ? 'not JSON' : ((error as NodeJS.ErrnoException).code ?? 'unknown error')})`);
   }
-  if (!isObject(meta) || meta.version !== version || typeof meta.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(meta.date) || typeof meta.summary !== 'string') {
-    throw new GateInputError(`${file}: expected {"version": "${version}", "date": "YYYY-MM-DD", "summary": "…"}`);
+  const packages = isObject(meta) ? meta.packages : undefined;
+  if (
+    !isObject(meta) || meta.version !== version || typeof meta.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(meta.date) ||
+    typeof meta.summary !== 'string' || !Array.isArray(packages) || !packages.every((name) => typeof name === 'string')
+  ) {
+    throw new GateInputError(`${file}: expected {"version": "${version}", "date": "YYYY-MM-DD", "summary": "…", "packages": ["…"]}`);
   }
-  return { version, date: meta.date, summary: meta.summary };
+  return { version, date: meta.date, summary: meta.summary, packages: packages as string[] };
 }
 
 export function releaseMetaText(meta: ReleaseMeta): string {
-  return `${JSON.stringify({ version: meta.version, date: meta.date, summary: meta.summary }, null, 2)}\n`;
+  const { version, date, summary, packages } = meta;
+  return `${JSON.stringify({ version, date, summary, packages }, null, 2)}\n`;
+}
+
+export interface PackageVersion {
+  name: string;
+  /** Its package.json, relative to the repository root. */
+  manifest: string;
+  version: string;
+}
+
+/** The published packages (the npm workspaces) and the version each package.json gives. */
+export async function packageVersions(root: string): Promise<PackageVersion[]> {
+  return Promise.all(WORKSPACES.map(async ({ name, folder }) => {
+    const manifest = `${folder}/package.json`;
+    let version: unknown;
+    try {
+      version = (JSON.parse(await readFile(join(root, manifest), 'utf8')) as { version?: unknown }).version;
+    } catch {
+      throw new GateInputError(`${manifest}: cannot read the version of ${name}`);
+    }
+    return { name, manifest, version: String(version ?? '') };
+  }));
 }

@@ -17,6 +17,7 @@ import { CURRENT_SPEC, gateAgainstLatestRelease } from '../../breaking-change/po
 import { listReleases, RELEASES_DIR } from '../../breaking-change/releases.ts';
 import { failsGate } from '../../breaking-change/rules.ts';
 import { REPO_ROOT } from '../../generate/repo-root.ts';
+import { WORKSPACES } from '../../packages/workspaces.ts';
 import { clone, type Doc, operation } from './plant.ts';
 
 describe('the committed releases and CHANGELOG.md', async () => {
@@ -80,12 +81,16 @@ describe('npm run release and the release policy, on a copy', () => {
   const latest = async () => (await listReleases(REPO_ROOT)).at(-1)!.version;
   const major = async () => semver.major(await latest());
 
-  /** generated/openapi.json: the current spec with `plant` applied, at info.version `version`. */
-  async function current(version: string, plant: (doc: Doc) => void = () => {}): Promise<void> {
+  /** generated/openapi.json: the current spec with `plant` applied, at info.version `version`; the packages at `packages`. */
+  async function current(version: string, plant: (doc: Doc) => void = () => {}, packages = version): Promise<void> {
     const doc = clone();
     plant(doc);
     doc.info.version = version;
     await writeFile(join(root, CURRENT_SPEC), `${JSON.stringify(doc, null, 2)}\n`);
+    for (const { name, folder } of WORKSPACES) {
+      await mkdir(join(root, folder), { recursive: true });
+      await writeFile(join(root, folder, 'package.json'), JSON.stringify({ name, version: packages }));
+    }
   }
 
   async function releaseCommand(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -108,7 +113,12 @@ describe('npm run release and the release policy, on a copy', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`Released ${next}`);
     expect(await readFile(join(root, RELEASES_DIR, `v${next}`, 'openapi.json'), 'utf8')).toBe(await readFile(join(root, CURRENT_SPEC), 'utf8'));
-    expect(JSON.parse(await readFile(join(root, RELEASES_DIR, `v${next}`, 'release.json'), 'utf8'))).toEqual({ version: next, date: '2026-12-24', summary: 'Adds the AP region.' });
+    expect(JSON.parse(await readFile(join(root, RELEASES_DIR, `v${next}`, 'release.json'), 'utf8'))).toEqual({
+      version: next,
+      date: '2026-12-24',
+      summary: 'Adds the AP region.',
+      packages: WORKSPACES.map((w) => w.name),
+    });
     const changelog = await readFile(join(root, CHANGELOG_FILE), 'utf8');
     expect(changelog.indexOf(`## ${next} — 2026-12-24`)).toBeLessThan(changelog.indexOf(`## ${await latest()} `));
     expect(changelog).toContain('Adds the AP region.');
@@ -149,6 +159,15 @@ describe('npm run release and the release policy, on a copy', () => {
     expect((await releaseCommand('0.0.1', '--summary', 'x')).stderr).toMatch(/not newer than the latest release/);
     expect((await releaseCommand('1.2', '--summary', 'x')).stderr).toMatch(/give one version X\.Y\.Z/);
     expect((await releaseCommand('9.9.9')).stderr).toMatch(/--summary/);
+  });
+
+  it('refuses while a package is not at the version released: a release is the set of packages at one version', async () => {
+    const next = `${await major()}.${semver.minor(await latest()) + 1}.0`;
+    await current(next, compatible, await latest());
+    const { code, stderr } = await releaseCommand(next, '--summary', 'Adds the AP region.');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`${WORKSPACES[0]!.folder}/package\\.json is at ${(await latest()).replace(/\./g, '\\.')}`));
+    expect(await readdir(join(root, RELEASES_DIR))).not.toContain(`v${next}`);
   });
 
   it('--dry-run prints the entry and writes nothing', async () => {
