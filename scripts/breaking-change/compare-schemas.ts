@@ -85,7 +85,7 @@ class SchemaComparison {
       ...(revision !== undefined ? { revision } : {}),
       change,
       subject: this.subject,
-    }));
+    }, this.scope.keyFormat));
   }
 
   /**

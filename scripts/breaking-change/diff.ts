@@ -9,11 +9,17 @@ import type { DiffContext } from './context.ts';
 import { scopeFor } from './context.ts';
 import { compareTexts } from './documentation.ts';
 import { type Finding, FindingCollector } from './findings.ts';
+import { locateKeyFormat } from './key-format.ts';
 import { listOperations, pairOperations } from './operations.ts';
 import type { Spec } from './spec.ts';
 
 export function diffSpecs(base: Spec, revision: Spec): Finding[] {
-  const context: DiffContext = { base, revision, out: new FindingCollector() };
+  const context: DiffContext = {
+    base,
+    revision,
+    out: new FindingCollector(),
+    keyFormat: { base: locateKeyFormat(base), revision: locateKeyFormat(revision) },
+  };
   const baseOps = listOperations(base);
   const revisionOps = listOperations(revision);
   const pairing = pairOperations(baseOps, revisionOps);

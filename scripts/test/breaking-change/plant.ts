@@ -46,6 +46,12 @@ export function deref(doc: Doc, value: Obj): Obj {
   return current;
 }
 
+/** The `$ref` a value is written as (where a shared component lives), failing when it is inline. */
+export function refOf(value: Obj): string {
+  if (typeof value?.$ref !== 'string') throw new Error('expected a $ref');
+  return value.$ref;
+}
+
 export function operation(doc: Doc, operationId: string): Obj {
   for (const item of Object.values<Obj>(doc.paths)) {
     for (const op of Object.values<Obj>(item)) if (op?.operationId === operationId) return op;
@@ -78,6 +84,14 @@ export function property(doc: Doc, schema: Obj, path: string): Obj {
   }, schema);
 }
 
+/** The `$ref` of the property at `path` (where the shared schema it names lives). */
+export function propertyRef(doc: Doc, schema: Obj, path: string): string {
+  const names = path.split('.');
+  const last = names.pop()!;
+  const parent = names.length > 0 ? property(doc, schema, names.join('.')) : schema;
+  return refOf(holderOf(doc, parent, last).properties[last]);
+}
+
 /** The (resolved) schema whose `properties` list `name`: the schema itself or one of its allOf parts. */
 export function holderOf(doc: Doc, schema: Obj, name: string): Obj | undefined {
   const resolved = deref(doc, schema);
@@ -90,9 +104,14 @@ export function holderOf(doc: Doc, schema: Obj, name: string): Obj | undefined {
 }
 
 export function parameter(doc: Doc, operationId: string, name: string): Obj {
+  return deref(doc, parameterEntry(doc, operationId, name));
+}
+
+/** A parameter as the operation (or its path) lists it: a `$ref` or the parameter itself. */
+export function parameterEntry(doc: Doc, operationId: string, name: string): Obj {
   const op = operation(doc, operationId);
   const item = Object.values<Obj>(doc.paths).find((candidate) => Object.values(candidate).includes(op));
-  const found = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Obj) => deref(doc, p)).find((p: Obj) => p.name === name);
+  const found = [...(item.parameters ?? []), ...(op.parameters ?? [])].find((p: Obj) => deref(doc, p).name === name);
   if (!found) throw new Error(`${operationId} has no parameter ${name}`);
   return found;
 }

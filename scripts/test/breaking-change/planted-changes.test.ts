@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../breaking-change/rules.ts';
 import {
-  classified, CURRENT, deref, type Doc, operation, operations, parameter, plantedFindings, problem, property, requestSchema, response,
-  responseSchema, securityLists,
+  classified, CURRENT, deref, type Doc, holderOf, operation, operations, parameter, parameterEntry, plantedFindings, problem, property,
+  propertyRef, refOf, requestSchema, response, responseSchema, securityLists,
 } from './plant.ts';
 
 interface PlantedCase {
@@ -23,6 +23,12 @@ interface PlantedCase {
 }
 
 const ALL_OPERATIONS = operations(CURRENT).length;
+
+/** How many operations answer `status` with the same shared response as `operationId` does. */
+function sharing(status: string, operationId: string): number {
+  const ref = refOf(operation(CURRENT, operationId).responses[status]);
+  return operations(CURRENT).filter((op: Doc) => op.responses[status]?.$ref === ref).length;
+}
 
 function operationsWithoutOwnSecurity(): number {
   return operations(CURRENT).filter((op: Doc) => op.security === undefined).length;
@@ -188,12 +194,15 @@ const CASES: PlantedCase[] = [
     name: 'a problem code removed from the closed enum (ambiguous_credentials, and its problem from the 400)',
     group: 'errors',
     plant: (doc) => {
-      const codes = doc.components.schemas.ErrorCode.enum;
+      const notFound = responseSchema(doc, 'getApiKey', '404');
+      const codes = property(doc, notFound, 'code').enum;
       codes.splice(codes.indexOf('ambiguous_credentials'), 1);
-      const badRequest = doc.components.responses.BadRequest.content['application/problem+json'].schema;
-      badRequest.oneOf = badRequest.oneOf.filter((branch: Doc) => !branch.$ref.endsWith('/AmbiguousCredentialsProblem'));
-      delete doc.components.schemas.Problem.discriminator.mapping.ambiguous_credentials;
-      delete doc.components.schemas.AmbiguousCredentialsProblem;
+      const badRequest = response(doc, 'getUsage', '400').content['application/problem+json'].schema;
+      const overlay = problem(doc, 'ambiguous_credentials');
+      const gone = badRequest.oneOf.find((branch: Doc) => deref(doc, branch).allOf.some((part: Doc) => deref(doc, part) === overlay));
+      badRequest.oneOf = badRequest.oneOf.filter((branch: Doc) => branch !== gone);
+      delete holderOf(doc, notFound, 'code').discriminator.mapping.ambiguous_credentials;
+      delete doc.components.schemas[refOf(gone).split('/').pop()!];
     },
     forward: ['breaking problem.code-removed', 'compatible response.variant-removed'],
     reverse: ['info problem.code-added', 'info response.variant-added'],
@@ -224,10 +233,10 @@ const CASES: PlantedCase[] = [
   {
     name: 'Retry-After removed from the 429 response',
     group: 'headers and parameters',
-    plant: (doc) => delete doc.components.responses.TooManyRequests.headers['Retry-After'],
+    plant: (doc) => delete response(doc, 'getUsage', '429').headers['Retry-After'],
     forward: ['breaking response.header-removed'],
     reverse: ['compatible response.header-added'],
-    at: { rule: 'response.header-removed', pointer: '#/components/responses/TooManyRequests/headers/Retry-After', operations: 9 },
+    at: { rule: 'response.header-removed', pointer: `${refOf(operation(CURRENT, 'getUsage').responses['429'])}/headers/Retry-After`, operations: sharing('429', 'getUsage') },
   },
   {
     name: 'the IETF rate-limit header renamed everywhere (RateLimit → RateLimit-State)',
@@ -253,10 +262,10 @@ const CASES: PlantedCase[] = [
   {
     name: 'WWW-Authenticate removed from the 401 response',
     group: 'headers and parameters',
-    plant: (doc) => delete doc.components.responses.Unauthorized.headers['WWW-Authenticate'],
+    plant: (doc) => delete response(doc, 'getUsage', '401').headers['WWW-Authenticate'],
     forward: ['breaking response.header-removed'],
     reverse: ['compatible response.header-added'],
-    at: { rule: 'response.header-removed', pointer: '#/components/responses/Unauthorized/headers/WWW-Authenticate', operations: ALL_OPERATIONS },
+    at: { rule: 'response.header-removed', pointer: `${refOf(operation(CURRENT, 'getUsage').responses['401'])}/headers/WWW-Authenticate`, operations: sharing('401', 'getUsage') },
   },
   {
     name: 'Idempotent-Replayed and Location removed from the 201 of createApiKey',
@@ -271,10 +280,10 @@ const CASES: PlantedCase[] = [
   {
     name: 'a response header no longer always sent (X-Request-Id required: false)',
     group: 'headers and parameters',
-    plant: (doc) => (doc.components.headers.XRequestId.required = false),
+    plant: (doc) => (deref(doc, response(doc, 'ping', '200').headers['X-Request-Id']).required = false),
     forward: ['breaking response.header-made-optional'],
     reverse: ['compatible response.header-made-required'],
-    at: { rule: 'response.header-made-optional', pointer: '#/components/headers/XRequestId/required', operations: ALL_OPERATIONS },
+    at: { rule: 'response.header-made-optional', pointer: `${refOf(response(CURRENT, 'ping', '200').headers['X-Request-Id'])}/required`, operations: ALL_OPERATIONS },
   },
   {
     name: 'a request header made required (Idempotency-Key)',
@@ -288,7 +297,7 @@ const CASES: PlantedCase[] = [
     group: 'headers and parameters',
     plant: (doc) => {
       const op = operation(doc, 'listApiKeys');
-      op.parameters = op.parameters.filter((p: Doc) => !p.$ref.endsWith('/Limit'));
+      op.parameters = op.parameters.filter((p: Doc) => deref(doc, p).name !== 'limit');
     },
     forward: ['breaking param.removed'],
     reverse: ['compatible param.optional-added'],
@@ -348,7 +357,7 @@ const CASES: PlantedCase[] = [
     plant: (doc) => (property(doc, responseSchema(doc, 'createApiKey', '201'), 'data.secret').pattern = '^hk_(live|test)_[0-9A-Za-z]{40}$'),
     forward: ['breaking key.secret-format-changed'],
     reverse: ['breaking key.secret-format-changed'],
-    at: { rule: 'key.secret-format-changed', pointer: '#/components/schemas/SecretKey/pattern', operations: 2 },
+    at: { rule: 'key.secret-format-changed', pointer: `${propertyRef(CURRENT, responseSchema(CURRENT, 'createApiKey', '201'), 'data.secret')}/pattern`, operations: 2 },
   },
   {
     name: "the secret key's length changed (44 → 48)",
@@ -501,7 +510,7 @@ const CASES: PlantedCase[] = [
     plant: (doc) => (parameter(doc, 'listApiKeys', 'limit').schema.maximum = 50),
     forward: ['breaking request.bound-tightened'],
     reverse: ['compatible request.bound-loosened'],
-    at: { rule: 'request.bound-tightened', pointer: '#/components/parameters/Limit/schema/maximum', operations: 1 },
+    at: { rule: 'request.bound-tightened', pointer: `${refOf(parameterEntry(CURRENT, 'listApiKeys', 'limit'))}/schema/maximum`, operations: 1 },
   },
   {
     name: 'maxLength lowered on a schema read both ways (KeyName 100 → 50)',
@@ -559,7 +568,7 @@ const CASES: PlantedCase[] = [
   {
     name: 'the request body limit lowered (x-herald-max-body-bytes 16384 → 8192)',
     group: 'rest of the contract',
-    plant: (doc) => (doc.components.responses.PayloadTooLarge['x-herald-max-body-bytes'] = 8192),
+    plant: (doc) => (response(doc, 'createApiKey', '413')['x-herald-max-body-bytes'] = 8192),
     forward: ['breaking request.body-limit-lowered'],
     reverse: ['compatible request.body-limit-raised'],
   },
@@ -669,8 +678,8 @@ const CASES: PlantedCase[] = [
     name: 'a response pattern and format changed (X-Request-Id pattern; Location format)',
     group: 'rest of the contract',
     plant: (doc) => {
-      deref(doc, doc.components.headers.XRequestId.schema).pattern = '^req_[0-9a-z]{24}$';
-      doc.components.headers.Location.schema.format = 'uri';
+      deref(doc, deref(doc, response(doc, 'ping', '200').headers['X-Request-Id']).schema).pattern = '^req_[0-9a-z]{24}$';
+      deref(doc, response(doc, 'createApiKey', '201').headers.Location).schema.format = 'uri';
     },
     forward: ['info response.format-changed', 'info response.pattern-changed'],
     reverse: ['info response.format-changed', 'info response.pattern-changed'],
@@ -735,7 +744,7 @@ const CASES: PlantedCase[] = [
     group: 'compatible',
     plant: (doc) => {
       operation(doc, 'ping').description = 'Checks the key.';
-      doc.components.schemas.KeyId.examples = ['key_000000000000000000000000'];
+      property(doc, responseSchema(doc, 'getApiKey', '200'), 'data.id').examples = ['key_000000000000000000000000'];
     },
     forward: [],
     reverse: [],
@@ -797,9 +806,9 @@ describe('planted changes are classified in both directions', () => {
   });
 
   it('reports a change inside a shared component once, with every operation it reaches', () => {
-    const findings = plantedFindings((doc) => (doc.components.headers.XRateLimitLimit.schema.maximum = 1000));
+    const findings = plantedFindings((doc) => (deref(doc, response(doc, 'ping', '200').headers['X-RateLimit-Limit']).schema.maximum = 1000));
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.pointer).toBe('#/components/headers/XRateLimitLimit/schema/maximum');
+    expect(findings[0]!.pointer).toBe(`${refOf(response(CURRENT, 'ping', '200').headers['X-RateLimit-Limit'])}/schema/maximum`);
     const reaching = operations(CURRENT).length;
     expect(findings[0]!.operations).toHaveLength(reaching);
   });
