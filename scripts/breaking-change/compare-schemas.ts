@@ -213,6 +213,10 @@ class SchemaComparison {
     const after = this.r.format;
     if (before?.value === after?.value) return;
     const change = `format ${before ? `\`${before.value}\`` : 'none'} → ${after ? `\`${after.value}\`` : 'none'}`;
+    if (isHint(before?.value) && isHint(after?.value)) {
+      this.report('doc.format-hint-changed', change, before?.pointer, after?.pointer);
+      return;
+    }
     if (!this.request) this.report('response.format-changed', change, before?.pointer, after?.pointer);
     else if (after) this.report('request.format-changed', change, before?.pointer, after.pointer);
     else this.report('request.bound-loosened', change, before?.pointer, undefined);
@@ -288,6 +292,16 @@ class SchemaComparison {
 }
 
 const ANY_TYPE = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
+
+/**
+ * Formats that allow every value of their type: OpenAPI's `password` ("a hint to UIs to obscure
+ * input") and `binary`, which validators such as ajv-formats accept unconditionally.
+ */
+const HINT_FORMATS = new Set(['password', 'binary']);
+
+function isHint(format: string | undefined): boolean {
+  return format === undefined || HINT_FORMATS.has(format);
+}
 
 /** The types a schema allows; an enum or const without `type` allows the types of its values. */
 function effectiveTypes(schema: NormalSchema): Set<string> | undefined {

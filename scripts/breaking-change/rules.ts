@@ -150,6 +150,7 @@ const CATALOGUE = {
   // Documentation.
   'doc.text-changed': ['compatible', 'documentation', 'wording only; nothing changes on the wire'],
   'doc.example-changed': ['compatible', 'documentation', 'examples only; nothing changes on the wire'],
+  'doc.format-hint-changed': ['compatible', 'documentation', 'a format that only tells tools how to show the value (password, binary); the values allowed are the same'],
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof CATALOGUE;

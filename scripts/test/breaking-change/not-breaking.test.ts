@@ -7,7 +7,7 @@ import { hasGateFailures } from '../../breaking-change/findings.ts';
 import { plainResult } from '../../breaking-change/result.ts';
 import { Spec } from '../../breaking-change/spec.ts';
 import { diffSpecs } from '../../breaking-change/diff.ts';
-import { clone, type Doc, forEachObject, plantedFindings, renameComponent, securityLists } from './plant.ts';
+import { clone, type Doc, forEachObject, plantedFindings, property, renameComponent, responseSchema, securityLists } from './plant.ts';
 
 function renameEveryComponent(doc: Doc, retitle: boolean): void {
   for (const kind of ['schemas', 'parameters', 'responses', 'headers', 'examples']) {
@@ -26,16 +26,20 @@ function reorderSecurity(doc: Doc): void {
   }
 }
 
-/** `enum: [x]` beside every `const: x` (what openapi-zod-client and other 3.0 tools want). */
-function enumBesideConst(doc: Doc): number {
-  let added = 0;
+/**
+ * `enum: [x]` beside every `const: x` (what openapi-zod-client and other 3.0 tools want), or,
+ * where the spec already has it, the same without it.
+ */
+function toggleEnumBesideConst(doc: Doc): number {
+  let toggled = 0;
   forEachObject(doc.components.schemas, (node) => {
-    if ('const' in node && !('enum' in node) && typeof node.type === 'string') {
-      node.enum = [node.const];
-      added += 1;
-    }
+    if (!('const' in node) || typeof node.type !== 'string') return;
+    if (!('enum' in node)) node.enum = [node.const];
+    else if (node.enum.length === 1 && JSON.stringify(node.enum[0]) === JSON.stringify(node.const)) delete node.enum;
+    else return;
+    toggled += 1;
   });
-  return added;
+  return toggled;
 }
 
 function changeEveryExample(doc: Doc): void {
@@ -82,7 +86,7 @@ describe('changes that break nothing on the wire pass the gate', () => {
   });
 
   it('`enum: [x]` beside `const: x` is the same constraint', () => {
-    const findings = plantedFindings((doc) => expect(enumBesideConst(doc)).toBeGreaterThan(10));
+    const findings = plantedFindings((doc) => expect(toggleEnumBesideConst(doc)).toBeGreaterThan(10));
     expect(findings).toEqual([]);
   });
 
@@ -90,6 +94,18 @@ describe('changes that break nothing on the wire pass the gate', () => {
     const findings = plantedFindings(changeEveryExample);
     expect(findings.length).toBeGreaterThan(0);
     expect(new Set(findings.map((f) => `${f.severity} ${f.rule}`))).toEqual(new Set(['compatible doc.example-changed']));
+  });
+
+  it('`format: password` on the secret key is a hint for tools, not a change of the key format', () => {
+    const togglePassword = (doc: Doc) => {
+      const secret = property(doc, responseSchema(doc, 'createApiKey', '201'), 'data.secret');
+      if (secret.format === 'password') delete secret.format;
+      else secret.format = 'password';
+    };
+    for (const direction of ['forward', 'reverse'] as const) {
+      const findings = plantedFindings(togglePassword, direction);
+      expect(findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['compatible doc.format-hint-changed']);
+    }
   });
 
   it('header names and auth-scheme words spelled in another case are no change', () => {
@@ -100,7 +116,7 @@ describe('changes that break nothing on the wire pass the gate', () => {
     const planted = clone();
     renameEveryComponent(planted, true);
     reorderSecurity(planted);
-    enumBesideConst(planted);
+    toggleEnumBesideConst(planted);
     changeEveryExample(planted);
     respell(planted);
     const base = new Spec(clone(), 'current');

@@ -371,6 +371,13 @@ const CASES: PlantedCase[] = [
     reverse: ['breaking key.secret-format-changed'],
   },
   {
+    name: "the secret key's format changed to one that validates (byte: base64)",
+    group: 'key format',
+    plant: (doc) => (property(doc, responseSchema(doc, 'createApiKey', '201'), 'data.secret').format = 'byte'),
+    forward: ['breaking key.secret-format-changed'],
+    reverse: ['breaking key.secret-format-changed'],
+  },
+  {
     name: "the public key prefix's pattern changed (a new environment prefix)",
     group: 'key format',
     plant: (doc) => (property(doc, responseSchema(doc, 'ping', '200'), 'data.key.prefix').pattern = '^hk_(live|test|prod)_[0-9A-Za-z]{8}$'),
@@ -487,6 +494,7 @@ const CASES: PlantedCase[] = [
     plant: (doc) => {
       const email = deref(doc, requestSchema(doc, 'sendNotification').oneOf[0]);
       email.properties.channel.const = 'mail';
+      if (email.properties.channel.enum) email.properties.channel.enum = ['mail'];
       const mapping = requestSchema(doc, 'sendNotification').discriminator.mapping;
       mapping.mail = mapping.email;
       delete mapping.email;

@@ -124,7 +124,10 @@ describe('npm run release and the release policy, on a copy', () => {
     const changelog = await readFile(join(root, CHANGELOG_FILE), 'utf8');
     expect(changelog.indexOf(`## ${next} — 2026-12-24`)).toBeLessThan(changelog.indexOf(`## ${await latest()} `));
     expect(changelog).toContain('Adds the AP region.');
-    expect(changelog).toMatch(/### Compatible\n\n- `server\.added` `#\/servers\/\d+` — server https:\/\/ap\.api\.herald\.example\/v1: added\n/);
+    const entry = changelog.slice(changelog.indexOf(`## ${next} `), changelog.indexOf(`## ${await latest()} `));
+    expect(entry).toContain('### Compatible\n');
+    expect(entry).toMatch(/^- `server\.added` `#\/servers\/\d+` — server https:\/\/ap\.api\.herald\.example\/v1: added$/m);
+    expect(entry).not.toContain('### Breaking');
     expect(changelog).toBe(renderChangelog(await classifyReleases(root, await listReleases(root))));
     expect((await gateAgainstLatestRelease(root)).exitCode).toBe(0);
   });
