@@ -15,12 +15,10 @@ import { generatedReadme, README_FILE } from './readme.ts';
 import { generateSdk } from './sdk.ts';
 import { StepTimer } from './timing.ts';
 import { generateTypes, TYPES_FILE } from './types.ts';
+import { BUNDLE_30_JSON, BUNDLE_JSON, BUNDLE_YAML, GENERATED_DIR } from './outputs.ts';
 import { jsonText, writeFiles } from './write-files.ts';
 
-export const GENERATED_DIR = 'generated';
-export const BUNDLE_JSON = 'generated/openapi.json';
-export const BUNDLE_YAML = 'generated/openapi.yaml';
-export const BUNDLE_30_JSON = 'generated/openapi-3.0.json';
+export { BUNDLE_30_JSON, BUNDLE_JSON, BUNDLE_YAML, GENERATED_DIR } from './outputs.ts';
 
 /** Every path generate owns, relative to the output root: the drift check compares these. */
 export const GENERATED_PATHS = [GENERATED_DIR, DOCS_FILE];
