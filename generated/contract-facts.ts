@@ -44,7 +44,8 @@ export const problemCodes = {
     "rate_limit_exceeded",
     "quota_exceeded",
     "authentication_throttled",
-    "internal_error"
+    "internal_error",
+    "invalid_report_signature"
   ]
 } as const;
 
@@ -60,7 +61,8 @@ export const idempotencyKey = {
   "operations": [
     "POST /api-keys",
     "POST /api-keys/{key_id}/regenerate",
-    "POST /notifications"
+    "POST /notifications",
+    "POST /webhook-endpoints"
   ]
 } as const;
 
@@ -68,6 +70,16 @@ export const idempotencyKey = {
  * page with the next one (`null` on the last page), and the member with the items. */
 export const paginatedOperations = {
   "/api-keys": {
+    "cursor": "cursor",
+    "nextCursor": "next_cursor",
+    "items": "data"
+  },
+  "/webhook-endpoints": {
+    "cursor": "cursor",
+    "nextCursor": "next_cursor",
+    "items": "data"
+  },
+  "/webhook-endpoints/{endpoint_id}/deliveries": {
     "cursor": "cursor",
     "nextCursor": "next_cursor",
     "items": "data"
