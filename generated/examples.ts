@@ -329,13 +329,13 @@ export const listWebhookDeliveries_200_retryingAndDelivered: operations['listWeb
 // #/paths/~1secret-scanning~1reports/post/requestBody/content/application~1json/examples/twoMatches → #/components/examples/LeakedKeyReport
 export const reportLeakedKeys_request_twoMatches: NonNullable<operations['reportLeakedKeys']['requestBody']>['content']['application/json'] = [
   {
-    token: 'hk_test_EXAMPLE1DevelopmentSecretKey001muGO4',
+    token: 'hk_test_EXAMPLE1LeakedKeyFoundInPublicRepo',
     type: 'herald_api_key',
     url: 'https://github.com/octo-org/octo-repo/blob/2f1a6b3c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a/config/.env',
     source: 'content',
   },
   {
-    token: 'hk_live_0NotARealKeyItOnlyLooksLikeOne000000',
+    token: 'hk_live_NotAKeyItOnlyLooksLikeOne',
     type: 'herald_api_key',
     url: '',
     source: 'npm',
@@ -663,6 +663,26 @@ export const InvalidReportSignatureResponse_invalidReportSignature: components['
   status: 401,
   detail: 'The signature does not match the body as received.',
   code: 'invalid_report_signature',
+  request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
+};
+
+// #/components/responses/ReportTooLarge/content/application~1problem+json/examples/payloadTooLarge → #/components/examples/PayloadTooLargeProblem
+export const ReportTooLargeResponse_payloadTooLarge: components['responses']['ReportTooLarge']['content']['application/problem+json'] = {
+  type: 'https://docs.herald.example/problems/payload-too-large',
+  title: 'Payload too large',
+  status: 413,
+  detail: 'The request body is larger than 16384 bytes.',
+  code: 'payload_too_large',
+  request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
+};
+
+// #/components/responses/ReportUnsupportedMediaType/content/application~1problem+json/examples/unsupportedMediaType → #/components/examples/UnsupportedMediaTypeProblem
+export const ReportUnsupportedMediaTypeResponse_unsupportedMediaType: components['responses']['ReportUnsupportedMediaType']['content']['application/problem+json'] = {
+  type: 'https://docs.herald.example/problems/unsupported-media-type',
+  title: 'Unsupported media type',
+  status: 415,
+  detail: 'Send the request body as application/json.',
+  code: 'unsupported_media_type',
   request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
 };
 

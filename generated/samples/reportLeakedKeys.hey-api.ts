@@ -11,13 +11,13 @@ const { data, error, response } = await reportLeakedKeys({
   },
   body: [
     {
-      token: 'hk_test_EXAMPLE1DevelopmentSecretKey001muGO4',
+      token: 'hk_test_EXAMPLE1LeakedKeyFoundInPublicRepo',
       type: 'herald_api_key',
       url: 'https://github.com/octo-org/octo-repo/blob/2f1a6b3c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a/config/.env',
       source: 'content',
     },
     {
-      token: 'hk_live_0NotARealKeyItOnlyLooksLikeOne000000',
+      token: 'hk_live_NotAKeyItOnlyLooksLikeOne',
       type: 'herald_api_key',
       url: '',
       source: 'npm',

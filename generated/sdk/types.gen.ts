@@ -2179,11 +2179,11 @@ export type ReportLeakedKeysErrors = {
      */
     401: InvalidReportSignatureProblem;
     /**
-     * The body is larger than 16 KiB; nothing was read past the limit.
+     * The report is larger than the API's body limit (16 KiB, as for every operation); nothing was read past the limit and nothing was done. Send large batches as several reports.
      */
     413: PayloadTooLargeProblem;
     /**
-     * The body is not `application/json`.
+     * The report is not `application/json`. Nothing was done.
      */
     415: UnsupportedMediaTypeProblem;
     /**

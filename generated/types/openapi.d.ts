@@ -1965,6 +1965,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["InvalidReportSignatureProblem"];
             };
         };
+        /** @description The report is larger than the API's body limit (16 KiB, as for every operation); nothing was read past the limit and nothing was done. Send large batches as several reports. */
+        ReportTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+            };
+        };
+        /** @description The report is not `application/json`. Nothing was done. */
+        ReportUnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -2735,8 +2755,8 @@ export interface operations {
             };
             400: components["responses"]["BadReport"];
             401: components["responses"]["InvalidReportSignature"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ReportTooLarge"];
+            415: components["responses"]["ReportUnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };
