@@ -270,6 +270,19 @@ export const createWebhookEndpoint_request_revocationsAndLeaks: NonNullable<oper
   events: ['api_key.revoked', 'api_key.exposed'],
 };
 
+// #/paths/~1webhook-endpoints/post/requestBody/content/application~1json/examples/everyEvent → #/components/examples/NewWebhookEndpointAllEvents
+export const createWebhookEndpoint_request_everyEvent: NonNullable<operations['createWebhookEndpoint']['requestBody']>['content']['application/json'] = {
+  url: 'https://hooks.example.com/herald/keys',
+  events: [
+    'api_key.created',
+    'api_key.regenerated',
+    'api_key.revoked',
+    'api_key.expiring',
+    'api_key.expired',
+    'api_key.exposed',
+  ],
+};
+
 // #/paths/~1webhook-endpoints/post/responses/201/content/application~1json/examples/created → #/components/examples/CreatedWebhookEndpoint
 export const createWebhookEndpoint_201_created: operations['createWebhookEndpoint']['responses'][201]['content']['application/json'] = {
   data: {

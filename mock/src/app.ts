@@ -13,7 +13,7 @@ import { createLocalReporter, ReporterKeyRing, type LocalReporter, type Reporter
 import { createReportRoute } from './report-route.ts';
 import { WEBHOOK_HANDLERS } from './webhook-handlers.ts';
 import { createHttpTransport, type Transport } from './webhook-transport.ts';
-import { WebhookService } from './webhooks.ts';
+import { deliveryPolicy, WebhookService } from './webhooks.ts';
 import { createHttpServer, type RefusedRequest } from './http-server.ts';
 import { createRequestIdGenerator } from './ids.ts';
 import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
@@ -82,7 +82,7 @@ export interface ServerOptions {
   webhookAllowHosts?: readonly string[];
   /** How a delivery attempt is sent (default: HTTP with the destination check); tests inject one. */
   webhookTransport?: Transport;
-  /** How long an attempt may take before it counts as failed (default 10 s, as the spec says). */
+  /** How long an attempt may take before it counts as failed (default: the spec's policy, 10 s). */
   webhookTimeoutMs?: number;
   /** How long before `expires_at` api_key.expiring is sent (default 7 days). */
   expiringNoticeSeconds?: number;
@@ -170,6 +170,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     onSecretIssued,
     webhooks: new WebhookService(store, clock, {
       transport: options.webhookTransport ?? createHttpTransport({ allowHosts: options.webhookAllowHosts ?? [] }),
+      policy: deliveryPolicy(contract),
       attemptTimeoutMs: options.webhookTimeoutMs,
       expiringNoticeSeconds: options.expiringNoticeSeconds,
       onSecretIssued,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { formatTimestamp, type Clock } from './clock.ts';
 import { newId } from './ids.ts';
+import type { Contract } from './spec.ts';
 import type { KeyRecord, Store } from './store.ts';
 import type { Transport } from './webhook-transport.ts';
 
@@ -22,10 +23,22 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Seconds after a failed attempt before the next one; one attempt more than delays. */
-export const RETRY_DELAYS_SECONDS = [5, 30, 120, 600] as const;
-export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
-export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+/** The spec's delivery policy (`x-herald-webhook-delivery` on WebhookDelivery). */
+export interface DeliveryPolicy {
+  /** Seconds after a failed attempt before the next one; one attempt more than delays. */
+  readonly retryDelaysSeconds: readonly number[];
+  readonly attemptTimeoutSeconds: number;
+}
+
+export function deliveryPolicy(contract: Contract): DeliveryPolicy {
+  const policy = contract.document.components?.schemas?.WebhookDelivery?.['x-herald-webhook-delivery'];
+  const delays = policy?.retry_delays_seconds;
+  const timeout = policy?.attempt_timeout_seconds;
+  if (!Array.isArray(delays) || !delays.every((d) => Number.isInteger(d) && d > 0) || !(Number.isInteger(timeout) && timeout > 0)) {
+    throw new Error('the spec states no webhook delivery policy (x-herald-webhook-delivery on WebhookDelivery)');
+  }
+  return { retryDelaysSeconds: delays, attemptTimeoutSeconds: timeout };
+}
 export const DEFAULT_EXPIRING_NOTICE_SECONDS = 7 * 24 * 3600;
 /** Deliveries kept per endpoint, newest first (older ones are dropped). */
 export const MAX_DELIVERIES_PER_ENDPOINT = 1000;
@@ -60,6 +73,8 @@ export interface DeliveryRecord {
 
 export interface WebhookOptions {
   readonly transport: Transport;
+  readonly policy: DeliveryPolicy;
+  /** Overrides the policy's attempt timeout (tests). */
   readonly attemptTimeoutMs?: number;
   readonly expiringNoticeSeconds?: number;
   /** Real time, for `webhook-timestamp` (default Date.now). */
@@ -82,7 +97,7 @@ export class WebhookService {
     private readonly clock: Clock,
     private readonly options: WebhookOptions,
   ) {
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? options.policy.attemptTimeoutSeconds * 1000;
     this.expiringNoticeSeconds = options.expiringNoticeSeconds ?? DEFAULT_EXPIRING_NOTICE_SECONDS;
   }
 
@@ -207,11 +222,11 @@ export class WebhookService {
       if (outcome.kind === 'answered' && outcome.status >= 200 && outcome.status < 300) {
         delivery.status = 'succeeded';
         delivery.nextAttemptAt = null;
-      } else if (delivery.attempts >= MAX_ATTEMPTS || (outcome.kind === 'failed' && outcome.error === 'destination_not_allowed')) {
+      } else if (delivery.attempts > this.options.policy.retryDelaysSeconds.length || (outcome.kind === 'failed' && outcome.error === 'destination_not_allowed')) {
         delivery.status = 'failed';
         delivery.nextAttemptAt = null;
       } else {
-        delivery.nextAttemptAt = at + RETRY_DELAYS_SECONDS[delivery.attempts - 1] * 1000;
+        delivery.nextAttemptAt = at + this.options.policy.retryDelaysSeconds[delivery.attempts - 1] * 1000;
       }
     });
     this.inFlight.add(run);

@@ -7,7 +7,7 @@ import { createSchemaCompiler } from '../../src/schema-compiler.ts';
 import { loadContract } from '../../src/spec.ts';
 import { sha256Hex } from '../../src/leaked-keys.ts';
 import { isLoopbackAddress } from '../../src/webhook-transport.ts';
-import { MAX_ATTEMPTS, RETRY_DELAYS_SECONDS } from '../../src/webhooks.ts';
+import { deliveryPolicy } from '../../src/webhooks.ts';
 import { useServer } from '../support/server.ts';
 import { secretPart } from '../support/spec-values.ts';
 
@@ -39,6 +39,8 @@ const ctx = useServer({ manualClock: true, server: { webhookPollMs: 0 } });
 const full = () => ctx.server.keys.HERALD_API_KEY;
 const webhooks = () => ctx.server.app.herald.webhooks;
 const compiler = createSchemaCompiler(loadContract().document);
+const { retryDelaysSeconds: RETRY_DELAYS_SECONDS } = deliveryPolicy(loadContract());
+const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 const schemaErrors = (name: string, value: unknown) => {
   const validate = compiler.compile({ $ref: `#/components/schemas/${name}` });
   return validate(value) ? [] : validate.errors;
