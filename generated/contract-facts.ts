@@ -2,7 +2,7 @@
 // Facts of the contract that code needs at run time, where the generated types cannot reach.
 
 /** `info.version`: the version of the contract (and of the packages built from it). */
-export const specVersion = "1.0.0" as const;
+export const specVersion = "1.1.0" as const;
 
 /** `components.securitySchemes`: how each accepted form carries the key. */
 export const securitySchemes = {
