@@ -78,11 +78,6 @@ export const paginatedOperations = {
     "cursor": "cursor",
     "nextCursor": "next_cursor",
     "items": "data"
-  },
-  "/webhook-endpoints/{endpoint_id}/deliveries": {
-    "cursor": "cursor",
-    "nextCursor": "next_cursor",
-    "items": "data"
   }
 } as const;
 

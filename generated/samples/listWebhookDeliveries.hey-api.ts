@@ -1,5 +1,5 @@
 // List an endpoint's deliveries (GET /webhook-endpoints/{endpoint_id}/deliveries)
-import { createHeraldSdkClient } from '@herald/client/sdk';
+import { createHeraldSdkClient, listWebhookDeliveries } from '@herald/client/sdk';
 
 const herald = createHeraldSdkClient({
   baseUrl: process.env.HERALD_BASE_URL ?? 'https://api.herald.example/v1',
@@ -9,7 +9,10 @@ const herald = createHeraldSdkClient({
   timeoutMs: 30000, // per attempt
 });
 
-// Every item, page after page: the client passes each page's cursor back as `cursor`.
-const items = [];
-for await (const item of herald.paginate('/webhook-endpoints/{endpoint_id}/deliveries', { limit: 20 })) items.push(item);
-console.log(items);
+const { data, error, response } = await listWebhookDeliveries({
+  client: herald,
+  path: { endpoint_id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf' },
+  query: { limit: 20 },
+});
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
+console.log(data.data);

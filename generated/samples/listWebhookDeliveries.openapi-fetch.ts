@@ -9,7 +9,11 @@ const herald = createHeraldClient({
   timeoutMs: 30000, // per attempt
 });
 
-// Every item, page after page: the client passes each page's cursor back as `cursor`.
-const items = [];
-for await (const item of herald.paginate('/webhook-endpoints/{endpoint_id}/deliveries', { limit: 20 })) items.push(item);
-console.log(items);
+const { data, error, response } = await herald.GET('/webhook-endpoints/{endpoint_id}/deliveries', {
+  params: {
+    path: { endpoint_id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf' },
+    query: { limit: 20 },
+  },
+});
+if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter
+console.log(data.data);
