@@ -77,12 +77,16 @@ export class Session {
   private targetOffsetMs = 0;
   private unansweredInARow = 0;
 
-  constructor(readonly config: WorkerConfig, control?: RunControl) {
+  /**
+   * `redactor`: the run's own (what the reports are redacted with), so that every secret the
+   * session learns — keys it creates, a webhook endpoint's signing secret — is redacted there too.
+   */
+  constructor(readonly config: WorkerConfig, control?: RunControl, redactor?: Redactor) {
     this.control = control ?? { signal: new AbortController().signal, stop: () => undefined };
     this.contract = Contract.load(config.specPath);
     this.http = new HttpClient(config.baseUrl, { timeoutMs: config.timeoutMs, signal: this.control.signal });
     const configured = configuredKeys(config);
-    this.redactor = new Redactor([...configured, config.reporterPrivateKey]);
+    this.redactor = redactor ?? new Redactor([...configured, config.reporterPrivateKey]);
     this.secrets = new SecretTracker(this.redactor, this.contract.keyFormat, configured);
     this.clock = new TargetClock(this.http, config.testClockUrl, (seconds) => { this.targetOffsetMs += seconds * 1000; });
     this.stats = new TargetStats(this.http, config.statsUrl);

@@ -104,7 +104,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   probeHttp.close();
 
   try {
-    session = useSession(new Session({ ...config, runId: randomBytes(4).toString('hex') }, control));
+    session = useSession(new Session({ ...config, runId: randomBytes(4).toString('hex') }, control, redactor));
     if (options.onExchange) session.http.onExchange(options.onExchange);
     const current = session;
     if (!session.stateless) {
