@@ -1009,7 +1009,7 @@ export type WebhookDelivery = {
      * `destination_not_allowed`.
      *
      */
-    last_error: 'timeout' | 'connection_failed' | 'destination_not_allowed' | null;
+    last_error: string | null;
     /**
      * When the last attempt was made, or `null` before the first.
      */

@@ -1606,9 +1606,8 @@ export interface components {
             /**
              * @description Why the last attempt failed without a status, or `null`: `timeout`, `connection_failed`,
              *     `destination_not_allowed`.
-             * @enum {string|null}
              */
-            last_error: "timeout" | "connection_failed" | "destination_not_allowed" | null;
+            last_error: string | null;
             /** @description When the last attempt was made, or `null` before the first. */
             last_attempt_at: components["schemas"]["Timestamp"] | null;
             /** @description When the next attempt is due while `pending`, otherwise `null`. */
