@@ -2,7 +2,7 @@
 // Facts of the contract that code needs at run time, where the generated types cannot reach.
 
 /** `info.version`: the version of the contract (and of the packages built from it). */
-export const specVersion = "1.0.0" as const;
+export const specVersion = "1.1.0" as const;
 
 /** `components.securitySchemes`: how each accepted form carries the key. */
 export const securitySchemes = {
@@ -44,7 +44,8 @@ export const problemCodes = {
     "rate_limit_exceeded",
     "quota_exceeded",
     "authentication_throttled",
-    "internal_error"
+    "internal_error",
+    "invalid_report_signature"
   ]
 } as const;
 
@@ -60,7 +61,8 @@ export const idempotencyKey = {
   "operations": [
     "POST /api-keys",
     "POST /api-keys/{key_id}/regenerate",
-    "POST /notifications"
+    "POST /notifications",
+    "POST /webhook-endpoints"
   ]
 } as const;
 
@@ -68,6 +70,11 @@ export const idempotencyKey = {
  * page with the next one (`null` on the last page), and the member with the items. */
 export const paginatedOperations = {
   "/api-keys": {
+    "cursor": "cursor",
+    "nextCursor": "next_cursor",
+    "items": "data"
+  },
+  "/webhook-endpoints": {
     "cursor": "cursor",
     "nextCursor": "next_cursor",
     "items": "data"

@@ -15,6 +15,8 @@ export const ping_200_developmentKey: operations['ping']['responses'][200]['cont
         'notifications:read',
         'notifications:write',
         'usage:read',
+        'webhooks:read',
+        'webhooks:write',
       ],
       expires_at: null,
     },
@@ -54,6 +56,8 @@ export const listApiKeys_200_twoKeys: operations['listApiKeys']['responses'][200
         'notifications:read',
         'notifications:write',
         'usage:read',
+        'webhooks:read',
+        'webhooks:write',
       ],
       status: 'active',
       created_at: '2026-11-24T09:30:00Z',
@@ -102,6 +106,8 @@ export const createApiKey_201_created: operations['createApiKey']['responses'][2
       'notifications:read',
       'notifications:write',
       'usage:read',
+      'webhooks:read',
+      'webhooks:write',
     ],
     status: 'active',
     created_at: '2026-11-24T09:30:00Z',
@@ -126,6 +132,8 @@ export const getApiKey_200_fullAccess: operations['getApiKey']['responses'][200]
       'notifications:read',
       'notifications:write',
       'usage:read',
+      'webhooks:read',
+      'webhooks:write',
     ],
     status: 'active',
     created_at: '2026-11-24T09:30:00Z',
@@ -155,6 +163,8 @@ export const regenerateApiKey_200_withGracePeriod: operations['regenerateApiKey'
       'notifications:read',
       'notifications:write',
       'usage:read',
+      'webhooks:read',
+      'webhooks:write',
     ],
     status: 'active',
     created_at: '2026-11-24T09:30:00Z',
@@ -244,6 +254,222 @@ export const getUsage_200_startup: operations['getUsage']['responses'][200]['con
       counted_channels: ['webhook'],
       sent: { email: 18233, webhook: 4210 },
     },
+  },
+};
+
+// #/paths/~1webhook-endpoints/get/responses/200/content/application~1json/examples/oneEndpoint → #/components/examples/WebhookEndpointPage
+export const listWebhookEndpoints_200_oneEndpoint: operations['listWebhookEndpoints']['responses'][200]['content']['application/json'] = {
+  data: [
+    {
+      id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf',
+      url: 'https://hooks.example.com/herald',
+      events: ['api_key.revoked', 'api_key.exposed'],
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+      created_at: '2026-11-24T09:30:00Z',
+    },
+  ],
+  next_cursor: null,
+};
+
+// #/paths/~1webhook-endpoints/post/parameters/0/example
+export const createWebhookEndpoint_parameter_Idempotency_Key: NonNullable<operations['createWebhookEndpoint']['parameters']['header']>['Idempotency-Key'] = '9d4e2b7a-1c3f-4a8e-b6d5-0f2e4c6a8b1d';
+
+// #/paths/~1webhook-endpoints/post/requestBody/content/application~1json/examples/revocationsAndLeaks → #/components/examples/NewWebhookEndpoint
+export const createWebhookEndpoint_request_revocationsAndLeaks: NonNullable<operations['createWebhookEndpoint']['requestBody']>['content']['application/json'] = {
+  url: 'https://hooks.example.com/herald',
+  events: ['api_key.revoked', 'api_key.exposed'],
+};
+
+// #/paths/~1webhook-endpoints/post/requestBody/content/application~1json/examples/everyEvent → #/components/examples/NewWebhookEndpointAllEvents
+export const createWebhookEndpoint_request_everyEvent: NonNullable<operations['createWebhookEndpoint']['requestBody']>['content']['application/json'] = {
+  url: 'https://hooks.example.com/herald/keys',
+  events: [
+    'api_key.created',
+    'api_key.regenerated',
+    'api_key.revoked',
+    'api_key.expiring',
+    'api_key.expired',
+    'api_key.exposed',
+  ],
+};
+
+// #/paths/~1webhook-endpoints/post/responses/201/content/application~1json/examples/created → #/components/examples/CreatedWebhookEndpoint
+export const createWebhookEndpoint_201_created: operations['createWebhookEndpoint']['responses'][201]['content']['application/json'] = {
+  data: {
+    id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf',
+    url: 'https://hooks.example.com/herald',
+    events: ['api_key.revoked', 'api_key.exposed'],
+    environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    created_at: '2026-11-24T09:30:00Z',
+    secret: 'whsec_RVhBTVBMRUVYQU1QTEVFWEFNUExFRVhBTVBMRUVYQU0=',
+  },
+};
+
+// #/paths/~1webhook-endpoints~1{endpoint_id}/get/responses/200/content/application~1json/examples/endpoint → #/components/examples/WebhookEndpoint
+export const getWebhookEndpoint_200_endpoint: operations['getWebhookEndpoint']['responses'][200]['content']['application/json'] = {
+  data: {
+    id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf',
+    url: 'https://hooks.example.com/herald',
+    events: ['api_key.revoked', 'api_key.exposed'],
+    environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    created_at: '2026-11-24T09:30:00Z',
+  },
+};
+
+// #/paths/~1webhook-endpoints~1{endpoint_id}~1deliveries/get/responses/200/content/application~1json/examples/retryingAndDelivered → #/components/examples/WebhookDeliveryPage
+export const listWebhookDeliveries_200_retryingAndDelivered: operations['listWebhookDeliveries']['responses'][200]['content']['application/json'] = {
+  data: [
+    {
+      id: 'dlv_6HsK3pWm9QxT2rLv8NbC4yZe',
+      endpoint_id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf',
+      event_id: 'msg_2VbN7kQx4LmR9tPw3JcY8sHd',
+      event_type: 'api_key.exposed',
+      status: 'pending',
+      attempts: 2,
+      last_response_code: 503,
+      last_error: null,
+      last_attempt_at: '2026-11-24T10:05:05Z',
+      next_attempt_at: '2026-11-24T10:05:35Z',
+      created_at: '2026-11-24T10:05:00Z',
+    },
+    {
+      id: 'dlv_3MqW8xTn5KpR2vLc9HbY4sGd',
+      endpoint_id: 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf',
+      event_id: 'msg_8TkP3nVb6QwL9rXc2JmD5yHf',
+      event_type: 'api_key.revoked',
+      status: 'succeeded',
+      attempts: 1,
+      last_response_code: 204,
+      last_error: null,
+      last_attempt_at: '2026-11-24T10:05:00Z',
+      next_attempt_at: null,
+      created_at: '2026-11-24T10:05:00Z',
+    },
+  ],
+  next_cursor: null,
+};
+
+// #/paths/~1secret-scanning~1reports/post/requestBody/content/application~1json/examples/twoMatches → #/components/examples/LeakedKeyReport
+export const reportLeakedKeys_request_twoMatches: NonNullable<operations['reportLeakedKeys']['requestBody']>['content']['application/json'] = [
+  {
+    token: 'hk_test_EXAMPLE1LeakedKeyFoundInPublicRepo',
+    type: 'herald_api_key',
+    url: 'https://github.com/octo-org/octo-repo/blob/2f1a6b3c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a/config/.env',
+    source: 'content',
+  },
+  {
+    token: 'hk_live_NotAKeyItOnlyLooksLikeOne',
+    type: 'herald_api_key',
+    url: '',
+    source: 'npm',
+  },
+];
+
+// #/paths/~1secret-scanning~1reports/post/responses/200/content/application~1json/examples/oneRevokedOneFalse → #/components/examples/LeakedKeyFeedback
+export const reportLeakedKeys_200_oneRevokedOneFalse: operations['reportLeakedKeys']['responses'][200]['content']['application/json'] = [
+  {
+    token_hash: '6b1f0a3c5d7e9f2a4b6c8d0e1f3a5b7c9d2e4f6a8b0c1d3e5f7a9b2c4d6e8f0a',
+    token_type: 'herald_api_key',
+    label: 'true_positive',
+  },
+  {
+    token_hash: '0c9e2a4b6d8f1a3c5e7b9d0f2a4c6e8b1d3f5a7c9e0b2d4f6a8c1e3b5d7f9a2c',
+    token_type: 'herald_api_key',
+    label: 'false_positive',
+  },
+];
+
+// #/webhooks/api_key.created/post/requestBody/content/application~1json/examples/event → #/components/examples/ApiKeyCreatedEvent
+export const apiKeyCreated_request_event: NonNullable<operations['apiKeyCreated']['requestBody']>['content']['application/json'] = {
+  type: 'api_key.created',
+  timestamp: '2026-11-24T10:05:00Z',
+  data: {
+    key: {
+      id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE',
+      name: 'Billing service',
+      prefix: 'hk_test_EXAMPLE1',
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    },
+    scopes: ['keys:read', 'usage:read'],
+    expires_at: '2027-01-01T00:00:00Z',
+  },
+};
+
+// #/webhooks/api_key.regenerated/post/requestBody/content/application~1json/examples/event → #/components/examples/ApiKeyRegeneratedEvent
+export const apiKeyRegenerated_request_event: NonNullable<operations['apiKeyRegenerated']['requestBody']>['content']['application/json'] = {
+  type: 'api_key.regenerated',
+  timestamp: '2026-11-24T10:05:00Z',
+  data: {
+    key: {
+      id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE',
+      name: 'Billing service',
+      prefix: 'hk_test_EXAMPLE1',
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    },
+    grace_period_ends_at: '2026-11-24T11:05:00Z',
+  },
+};
+
+// #/webhooks/api_key.revoked/post/requestBody/content/application~1json/examples/event → #/components/examples/ApiKeyRevokedEvent
+export const apiKeyRevoked_request_event: NonNullable<operations['apiKeyRevoked']['requestBody']>['content']['application/json'] = {
+  type: 'api_key.revoked',
+  timestamp: '2026-11-24T10:05:00Z',
+  data: {
+    key: {
+      id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE',
+      name: 'Billing service',
+      prefix: 'hk_test_EXAMPLE1',
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    },
+    revoked_at: '2026-11-24T10:05:00Z',
+    reason: 'requested',
+  },
+};
+
+// #/webhooks/api_key.expiring/post/requestBody/content/application~1json/examples/event → #/components/examples/ApiKeyExpiringEvent
+export const apiKeyExpiring_request_event: NonNullable<operations['apiKeyExpiring']['requestBody']>['content']['application/json'] = {
+  type: 'api_key.expiring',
+  timestamp: '2026-11-24T10:05:00Z',
+  data: {
+    key: {
+      id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE',
+      name: 'Billing service',
+      prefix: 'hk_test_EXAMPLE1',
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    },
+    expires_at: '2026-12-01T10:05:00Z',
+  },
+};
+
+// #/webhooks/api_key.expired/post/requestBody/content/application~1json/examples/event → #/components/examples/ApiKeyExpiredEvent
+export const apiKeyExpired_request_event: NonNullable<operations['apiKeyExpired']['requestBody']>['content']['application/json'] = {
+  type: 'api_key.expired',
+  timestamp: '2026-11-24T10:05:00Z',
+  data: {
+    key: {
+      id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE',
+      name: 'Billing service',
+      prefix: 'hk_test_EXAMPLE1',
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    },
+    expired_at: '2026-11-24T10:05:00Z',
+  },
+};
+
+// #/webhooks/api_key.exposed/post/requestBody/content/application~1json/examples/event → #/components/examples/ApiKeyExposedEvent
+export const apiKeyExposed_request_event: NonNullable<operations['apiKeyExposed']['requestBody']>['content']['application/json'] = {
+  type: 'api_key.exposed',
+  timestamp: '2026-11-24T10:05:00Z',
+  data: {
+    key: {
+      id: 'key_3xQm7RcV9pLk2NwT8sHa4YdE',
+      name: 'Billing service',
+      prefix: 'hk_test_EXAMPLE1',
+      environment_id: 'env_8JfK2mQx7LpR4tVw9NcB3sHd',
+    },
+    exposed_at: '2026-11-24T10:05:00Z',
+    url: 'https://github.com/octo-org/octo-repo/blob/2f1a6b3c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a/config/.env',
+    source: 'content',
   },
 };
 
@@ -436,6 +662,53 @@ export const TooManyRequestsOrQuotaExceededResponse_authenticationThrottled: com
   request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
 };
 
+// #/components/responses/BadReport/content/application~1problem+json/examples/validationFailed → #/components/examples/ValidationFailedProblem
+export const BadReportResponse_validationFailed: components['responses']['BadReport']['content']['application/problem+json'] = {
+  type: 'https://docs.herald.example/problems/validation-failed',
+  title: 'Validation failed',
+  status: 400,
+  detail: 'The request body does not match this operation.',
+  code: 'validation_failed',
+  request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
+  errors: [
+    {
+      location: 'body',
+      pointer: '/scopes/0',
+      message: 'must be equal to one of the allowed values',
+    },
+  ],
+};
+
+// #/components/responses/InvalidReportSignature/content/application~1problem+json/examples/invalidReportSignature → #/components/examples/InvalidReportSignatureProblem
+export const InvalidReportSignatureResponse_invalidReportSignature: components['responses']['InvalidReportSignature']['content']['application/problem+json'] = {
+  type: 'https://docs.herald.example/problems/invalid-report-signature',
+  title: 'Invalid report signature',
+  status: 401,
+  detail: 'The signature does not match the body as received.',
+  code: 'invalid_report_signature',
+  request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
+};
+
+// #/components/responses/ReportTooLarge/content/application~1problem+json/examples/payloadTooLarge → #/components/examples/PayloadTooLargeProblem
+export const ReportTooLargeResponse_payloadTooLarge: components['responses']['ReportTooLarge']['content']['application/problem+json'] = {
+  type: 'https://docs.herald.example/problems/payload-too-large',
+  title: 'Payload too large',
+  status: 413,
+  detail: 'The request body is larger than 16384 bytes.',
+  code: 'payload_too_large',
+  request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
+};
+
+// #/components/responses/ReportUnsupportedMediaType/content/application~1problem+json/examples/unsupportedMediaType → #/components/examples/UnsupportedMediaTypeProblem
+export const ReportUnsupportedMediaTypeResponse_unsupportedMediaType: components['responses']['ReportUnsupportedMediaType']['content']['application/problem+json'] = {
+  type: 'https://docs.herald.example/problems/unsupported-media-type',
+  title: 'Unsupported media type',
+  status: 415,
+  detail: 'Send the request body as application/json.',
+  code: 'unsupported_media_type',
+  request_id: 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH',
+};
+
 // #/components/parameters/LimitQuery/example
 export const parameter_LimitQuery: components['parameters']['LimitQuery'] = 20;
 
@@ -444,6 +717,24 @@ export const parameter_KeyIdPath: components['parameters']['KeyIdPath'] = 'key_3
 
 // #/components/parameters/NotificationIdPath/example
 export const parameter_NotificationIdPath: components['parameters']['NotificationIdPath'] = 'ntf_5GhT8kLm2QwX7pRz4VcN9bJs';
+
+// #/components/parameters/WebhookEndpointIdPath/example
+export const parameter_WebhookEndpointIdPath: components['parameters']['WebhookEndpointIdPath'] = 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf';
+
+// #/components/parameters/ReporterKeyIdentifierHeader/example
+export const parameter_ReporterKeyIdentifierHeader: components['parameters']['ReporterKeyIdentifierHeader'] = 'bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c';
+
+// #/components/parameters/ReporterSignatureHeader/example
+export const parameter_ReporterSignatureHeader: components['parameters']['ReporterSignatureHeader'] = 'MEQCIQDaMKqrGnE27S0kgMrEK0eYBmyG0LeZismAEz/BgZyt7AIfXt9fErtRS4XaeSt/AO1RtBY66YcAdjxji410VQV4xg==';
+
+// #/components/parameters/WebhookIdHeader/example
+export const parameter_WebhookIdHeader: components['parameters']['WebhookIdHeader'] = 'msg_2VbN7kQx4LmR9tPw3JcY8sHd';
+
+// #/components/parameters/WebhookTimestampHeader/example
+export const parameter_WebhookTimestampHeader: components['parameters']['WebhookTimestampHeader'] = '1795512600';
+
+// #/components/parameters/WebhookSignatureHeader/example
+export const parameter_WebhookSignatureHeader: components['parameters']['WebhookSignatureHeader'] = 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=';
 
 // #/components/headers/XRequestId/example
 export const header_XRequestId: components['headers']['XRequestId'] = 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH';
@@ -480,6 +771,9 @@ export const header_Location: components['headers']['Location'] = '/v1/api-keys/
 
 // #/components/headers/IdempotentReplayed/example
 export const header_IdempotentReplayed: components['headers']['IdempotentReplayed'] = 'true';
+
+// #/components/headers/WWWAuthenticateReportSignature/example
+export const header_WWWAuthenticateReportSignature: components['headers']['WWWAuthenticateReportSignature'] = 'Github-Public-Key-Signature realm="herald"';
 
 // #/components/schemas/RequestId/examples [0]
 export const schema_RequestId_0: components['schemas']['RequestId'] = 'req_7Kd2Lp9QmX4tR8vN3cWz6YbH';
@@ -546,3 +840,15 @@ export const schema_RateLimitStatus_limit_0: NonNullable<components['schemas']['
 
 // #/components/schemas/RateLimitStatus/properties/remaining/examples [0]
 export const schema_RateLimitStatus_remaining_0: NonNullable<components['schemas']['RateLimitStatus']>['remaining'] = 199;
+
+// #/components/schemas/WebhookEndpointId/examples [0]
+export const schema_WebhookEndpointId_0: components['schemas']['WebhookEndpointId'] = 'whe_4NcR8tYb2KmQ7wLp9XsD3vHf';
+
+// #/components/schemas/WebhookEndpointUrl/examples [0]
+export const schema_WebhookEndpointUrl_0: components['schemas']['WebhookEndpointUrl'] = 'https://hooks.example.com/herald';
+
+// #/components/schemas/WebhookDeliveryId/examples [0]
+export const schema_WebhookDeliveryId_0: components['schemas']['WebhookDeliveryId'] = 'dlv_6HsK3pWm9QxT2rLv8NbC4yZe';
+
+// #/components/schemas/WebhookEventId/examples [0]
+export const schema_WebhookEventId_0: components['schemas']['WebhookEventId'] = 'msg_2VbN7kQx4LmR9tPw3JcY8sHd';

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { buildServer } from './src/app.ts';
 import { OffsetClock } from './src/clock.ts';
 import { FixtureError } from './src/fixture.ts';
+import { readReporterKeysFile, type ReporterPublicKey } from './src/reporter-keys.ts';
+import { DEFAULT_EXPIRING_NOTICE_SECONDS } from './src/webhooks.ts';
 import { LOG_LEVELS, type LogLevel } from './src/logging.ts';
 import { PrismMissingError, startPrism } from './src/prism.ts';
 import { STATS_PATH, TEST_CLOCK_PATH } from './src/site-routes.ts';
@@ -29,12 +31,15 @@ Reference server options:
   --port N                 port to listen on (default 4010; 0 picks a free one)
   --host HOST              address to bind (default localhost: loopback only, IPv4 and IPv6)
   --fixture FILE           seed data (default: the demo fixture shipped with the server)
-  --env-out FILE           write HERALD_BASE_URL, the demo keys, HERALD_TEST_CLOCK_URL and HERALD_STATS_URL as NAME=value lines
+  --env-out FILE           write HERALD_BASE_URL, the demo keys, HERALD_TEST_CLOCK_URL, HERALD_STATS_URL and the local reporter's key (HERALD_REPORTER_*) as NAME=value lines
   --rate-limit-scale F     multiply every plan's per-minute limit by F (default 1)
   --failed-auth-limit N    failed authentications per address and minute before it is throttled (default 500)
   --no-test-clock          do not serve ${TEST_CLOCK_PATH}
   --no-stats               do not serve ${STATS_PATH} (read-only counters for tests)
   --log-level LEVEL        ${LOG_LEVELS.join(', ')} (default info; debug logs every request)
+  --reporter-public-keys FILE  also trust these leaked-key reporters (GitHub's format: {"public_keys": [{"key_identifier", "key"}]})
+  --webhook-allow-host HOST    also deliver webhooks to HOST (repeatable; default: loopback addresses only)
+  --expiring-notice-seconds N  send api_key.expiring N seconds before a key expires (default 604800: 7 days)
 
 Prism options (needs @stoplight/prism-cli installed beside this package):
   --port N                 port to listen on (default 4011; 0 picks a free one)
@@ -65,6 +70,9 @@ function parseFlags() {
         'no-test-clock': { type: 'boolean', default: false },
         'no-stats': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
+        'reporter-public-keys': { type: 'string' },
+        'webhook-allow-host': { type: 'string', multiple: true },
+        'expiring-notice-seconds': { type: 'string', default: String(DEFAULT_EXPIRING_NOTICE_SECONDS) },
         errors: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -98,7 +106,7 @@ function listenFailure(error: NodeJS.ErrnoException): string {
 }
 
 if (mode === 'prism') {
-  const serverOnly = ['fixture', 'env-out', 'no-test-clock', 'no-stats'] as const;
+  const serverOnly = ['fixture', 'env-out', 'no-test-clock', 'no-stats', 'reporter-public-keys', 'webhook-allow-host'] as const;
   const given = serverOnly.filter((name) => flags[name] !== undefined && flags[name] !== false);
   if (given.length) fail(`--${given.join(', --')} ${given.length > 1 ? 'are' : 'is'} for the reference server, not Prism`);
   try {
@@ -124,6 +132,16 @@ async function startReferenceServerCli(): Promise<void> {
   const logLevel = flags['log-level'] as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   if (flags.errors) fail('--errors is for Prism (herald-mock prism --errors)');
+  const expiringNoticeSeconds = Number(flags['expiring-notice-seconds']);
+  if (!(Number.isInteger(expiringNoticeSeconds) && expiringNoticeSeconds >= 0)) fail('--expiring-notice-seconds must be a whole number of seconds');
+  let reporterPublicKeys: ReporterPublicKey[] = [];
+  if (flags['reporter-public-keys']) {
+    try {
+      reporterPublicKeys = readReporterKeysFile(flags['reporter-public-keys']);
+    } catch (error) {
+      fail(`cannot read --reporter-public-keys: ${(error as Error).message}`, EXIT.usage, false);
+    }
+  }
 
   let app: ReturnType<typeof buildServer>;
   try {
@@ -135,6 +153,9 @@ async function startReferenceServerCli(): Promise<void> {
       rateLimitScale,
       failedAuthLimit,
       logLevel,
+      reporterPublicKeys,
+      webhookAllowHosts: flags['webhook-allow-host'] ?? [],
+      expiringNoticeSeconds,
     });
   } catch (error) {
     if (error instanceof FixtureError) fail(error.message, EXIT.usage, false);
@@ -174,6 +195,8 @@ async function startReferenceServerCli(): Promise<void> {
     `  Health       ${origin}/health`,
     env.HERALD_TEST_CLOCK_URL ? `  Test clock   ${env.HERALD_TEST_CLOCK_URL}  (POST {"advance_seconds": N} to move time)` : '  Test clock   disabled',
     env.HERALD_STATS_URL ? `  Stats        ${env.HERALD_STATS_URL}  (read-only counters: lookups, tracked keys and addresses, idempotency records)` : '  Stats        disabled',
+    `  Reports      ${baseUrl}/secret-scanning/reports  (trusts reporter ${app.herald.localReporter.keyIdentifier.slice(0, 16)}…, made at start-up; its private key is in --env-out)`,
+    `  Webhooks     delivered to ${flags['webhook-allow-host']?.length ? `loopback and ${flags['webhook-allow-host'].join(', ')}` : 'loopback addresses only'}`,
     rateLimitScale !== 1 ? `  Rate limits  plan limits × ${rateLimitScale}` : '',
     flags['env-out'] ? `  Env file     ${flags['env-out']}` : '',
     wildcard ? `  WARNING      listening on every interface (${host}): anyone on the network can use the demo keys` : '',

@@ -46,6 +46,9 @@ function advice(error: HeraldApiError): string {
       return `wait ${error.retryAfter} s`;
     case 'internal_error':
       return `report ${error.requestId}`;
+    case 'invalid_report_signature':
+      // Only a leaked-key reporter meets it (reportLeakedKeys takes no API key).
+      return 'sign the report';
     default: {
       const unhandled: never = error.code;
       return unhandled;

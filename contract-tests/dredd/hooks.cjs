@@ -9,7 +9,7 @@
 //
 // Configuration comes from the environment, set by `npm run dredd` (contract-tests/dredd/run.ts):
 // HERALD_BASE_URL, HERALD_API_KEY, and optionally HERALD_INACTIVE_ACCOUNT_API_KEY, HERALD_MAX_BURST.
-const { randomBytes, randomUUID } = require('node:crypto');
+const { createPrivateKey, randomBytes, randomUUID, sign } = require('node:crypto');
 const path = require('node:path');
 const hooks = require('hooks');
 
@@ -19,6 +19,9 @@ const ROOT_KEY = process.env.HERALD_API_KEY || '';
 const INACTIVE_KEY = process.env.HERALD_INACTIVE_ACCOUNT_API_KEY || '';
 const TEST_CLOCK_URL = process.env.HERALD_TEST_CLOCK_URL || '';
 const MAX_BURST = Number(process.env.HERALD_MAX_BURST || 1000);
+// A leaked-key reporter the target trusts (optional): signs the reports of reportLeakedKeys.
+const REPORTER_KEY_IDENTIFIER = process.env.HERALD_REPORTER_KEY_IDENTIFIER || '';
+const REPORTER_PRIVATE_KEY = process.env.HERALD_REPORTER_PRIVATE_KEY || '';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 // ---------------------------------------------------------------------------------------------
@@ -126,8 +129,21 @@ function keyName(purpose) {
 }
 
 /** A resource for a path parameter: the operation whose success body's `data.id` has its schema creates it. */
+/** The `$ref` of a schema's `id` property, looking through `allOf` (a resource shown with its secret). */
+function idRefOf(schema) {
+  if (!schema) return undefined;
+  const id = schema.properties && schema.properties.id;
+  if (id && id.$ref) return id.$ref;
+  for (const part of schema.allOf || []) {
+    const found = idRefOf(deref(part));
+    if (found) return found;
+  }
+  return undefined;
+}
+
 async function resourceFor(param, fresh) {
-  const schema = param.schema && param.schema.$ref && param.schema.$ref.split('/').pop();
+  const schemaName = param.schema && param.schema.$ref && param.schema.$ref.split('/').pop();
+  const schema = schemaName;
   if (!fresh && state.shared[schema]) return state.shared[schema];
   let id;
   if (schema === 'KeyId') {
@@ -136,8 +152,11 @@ async function resourceFor(param, fresh) {
     const [creatorPath, creator] = Object.entries(spec.paths).map(([p, item]) => [p, deref(item).post]).find(([p, post]) => {
       if (!post || p.includes('{')) return false;
       const success = Object.entries(post.responses).find(([s]) => s.startsWith('2'));
-      const data = success && deref(deref(success[1]).content['application/json'].schema).properties.data;
-      return data && deref(data).properties && deref(data).properties.id && deref(data).properties.id.$ref && deref(data).properties.id.$ref.endsWith(`/${schema}`);
+      const content = success && deref(success[1]).content;
+      const schema = content && content['application/json'] && deref(content['application/json'].schema);
+      const data = schema && schema.properties && schema.properties.data;
+      const ref = data && idRefOf(deref(data));
+      return ref !== undefined && ref.endsWith(`/${schemaName}`);
     }) || [];
     if (!creator) throw new Error(`dredd hooks: no operation creates a ${schema}`);
     const reply = await call('POST', creatorPath, state.worker, requestExamples(creator)[0]);
@@ -233,8 +252,59 @@ function expectOnlyRequiredHeaders(transaction, info) {
   }
 }
 
+/** The body limit the spec states (x-herald-max-body-bytes on its 413 response). */
+function bodyLimit(info) {
+  const own = deref(info.operation.responses['413'])['x-herald-max-body-bytes'];
+  const shared = Object.values(spec.components.responses).map(deref).map((r) => r['x-herald-max-body-bytes']).find(Number.isInteger);
+  const limit = Number.isInteger(own) ? own : shared;
+  if (!Number.isInteger(limit)) throw new Error('the spec states no x-herald-max-body-bytes');
+  return limit;
+}
+
+/**
+ * An operation without a key (`security: []`): the leaked-key report, authenticated by the
+ * reporter's signature over the raw body, in the headers the operation declares.
+ */
+function prepareKeyless(transaction, info) {
+  setCredential(transaction, undefined);
+  const [identifierHeader, signatureHeader] = info.params.filter((p) => p.in === 'header').map((p) => p.name);
+  const signWithReporter = () => {
+    const key = REPORTER_PRIVATE_KEY.includes('BEGIN') ? createPrivateKey(REPORTER_PRIVATE_KEY) : createPrivateKey({ key: Buffer.from(REPORTER_PRIVATE_KEY, 'base64'), format: 'der', type: 'pkcs8' });
+    transaction.request.headers[identifierHeader] = REPORTER_KEY_IDENTIFIER;
+    transaction.request.headers[signatureHeader] = sign('sha256', Buffer.from(transaction.request.body), key).toString('base64');
+  };
+  const reporter = REPORTER_KEY_IDENTIFIER && REPORTER_PRIVATE_KEY;
+  switch (info.status) {
+    case 200:
+      if (!reporter) return skip(transaction, 'HERALD_REPORTER_KEY_IDENTIFIER and HERALD_REPORTER_PRIVATE_KEY are not set (a reporter the target trusts)');
+      return signWithReporter();
+    case 400:
+      if (!reporter) return skip(transaction, 'HERALD_REPORTER_KEY_IDENTIFIER and HERALD_REPORTER_PRIVATE_KEY are not set (a reporter the target trusts)');
+      transaction.request.body = JSON.stringify({ token: 'not an array of matches' });
+      signWithReporter();
+      return expectProblem(transaction, info, 'validation_failed');
+    case 401:
+      // The spec's example headers: GitHub's key identifier, which this target does not trust.
+      return expectProblem(transaction, info, 'invalid_report_signature');
+    case 413:
+      transaction.request.body = JSON.stringify([{ token: 'x'.repeat(bodyLimit(info)), type: 'padding' }]);
+      return expectProblem(transaction, info, 'payload_too_large');
+    case 415:
+      transaction.request.headers['Content-Type'] = 'text/plain';
+      return expectProblem(transaction, info, 'unsupported_media_type');
+    case 500:
+      return skip(transaction, 'no request can make a conforming server fail; the spec documents 500 for deployments that do');
+    default:
+      return skip(transaction, `the hooks do not know how to produce ${info.status} without a key`);
+  }
+}
+
 async function prepare(transaction) {
   const info = describeTransaction(transaction);
+  if (info.operation && Array.isArray(info.operation.security) && info.operation.security.length === 0) {
+    expectOnlyRequiredHeaders(transaction, info);
+    return prepareKeyless(transaction, info);
+  }
   const { status, params, pathTemplate } = info;
   expectOnlyRequiredHeaders(transaction, info);
   freshenBody(transaction);
@@ -273,8 +343,7 @@ async function prepare(transaction) {
       setPath(transaction, pathTemplate, Object.fromEntries(pathParams.map((p) => [p.name, unknownIdLike(p.example || values[p.name])])));
       return expectProblem(transaction, info, 'not_found');
     case 413: {
-      const limit = deref(info.operation.responses['413'])['x-herald-max-body-bytes'];
-      if (!Number.isInteger(limit)) throw new Error('the 413 response states no x-herald-max-body-bytes');
+      const limit = bodyLimit(info);
       transaction.request.body = JSON.stringify({ padding: 'x'.repeat(limit) });
       transaction.request.headers['Content-Type'] = 'application/json';
       return expectProblem(transaction, info, 'payload_too_large');

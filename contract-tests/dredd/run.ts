@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const redactor = new Redactor(configuredKeys(config));
   const dredd = createRequire(import.meta.url).resolve('dredd/bin/dredd');
   const env: NodeJS.ProcessEnv = { ...process.env, HERALD_BASE_URL: config.baseUrl, HERALD_API_KEY: config.apiKey, HERALD_MAX_BURST: String(config.maxBurst) };
-  for (const [name, value] of [['HERALD_INACTIVE_ACCOUNT_API_KEY', config.inactiveAccountApiKey], ['HERALD_TEST_CLOCK_URL', config.testClockUrl]] as const) {
+  for (const [name, value] of [['HERALD_INACTIVE_ACCOUNT_API_KEY', config.inactiveAccountApiKey], ['HERALD_TEST_CLOCK_URL', config.testClockUrl], ['HERALD_REPORTER_KEY_IDENTIFIER', config.reporterKeyIdentifier], ['HERALD_REPORTER_PRIVATE_KEY', config.reporterPrivateKey]] as const) {
     if (value) env[name] = value;
     else delete env[name];
   }

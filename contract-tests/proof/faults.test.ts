@@ -25,6 +25,8 @@ const BULLETS: Record<string, string[]> = {
   idempotency: ['idempotency'],
   'request ids': ['request-id'],
   'input derived from the schemas': ['input'],
+  'leaked-key reports': ['leaks'],
+  'key-lifecycle webhooks': ['webhooks'],
 };
 
 describe('the fault catalogue', () => {
@@ -44,7 +46,11 @@ describe.concurrent('the suite fails against each broken implementation and name
   for (const fault of FAULTS) {
     test(`${fault.name}: ${fault.breaks}`, async () => {
       const server = await startReferenceServer({ logLevel: 'silent' });
-      const proxy = await startFaultProxy(server.origin, fault, { ...server.keys });
+      const proxy = await startFaultProxy(server.origin, fault, {
+        ...server.keys,
+        HERALD_REPORTER_KEY_IDENTIFIER: server.env.HERALD_REPORTER_KEY_IDENTIFIER,
+        HERALD_REPORTER_PRIVATE_KEY: server.env.HERALD_REPORTER_PRIVATE_KEY,
+      });
       // Faults outside input handling run without the schema-derived input (its own thirteen
       // faults prove it), which keeps the proof as quick as it was before it.
       const run = await runContract(fault.args ?? ['--fuzz-runs', '0'], { ...server.env, HERALD_BASE_URL: `${proxy.origin}${new URL(server.baseUrl).pathname}` });

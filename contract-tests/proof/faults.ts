@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hasValidChecksum, isWellFormedKey, unknownWellFormedKey } from '../src/harness/key-material.ts';
 import { Contract } from '../src/spec/contract.ts';
+import { V1_1_FAULTS } from './faults-v1.1.ts';
 import {
   header, json, presentedKey, problemCode, withHeader, withJson, withKey, withoutHeader,
   type Fault, type FaultContext, type ProxiedRequest, type ProxiedResponse,
@@ -603,6 +604,7 @@ export const FAULTS: Fault[] = [
       return id !== undefined && !/^key_[0-9A-Za-z]{24}$/.test(decodeURIComponent(id)) ? internalError() : undefined;
     },
   },
+  ...V1_1_FAULTS,
 ];
 
 /** What the revoked-key-served-under-load fault keeps between requests. */

@@ -57,6 +57,19 @@ export const RULES = {
   'lifecycle.scope-escalation': { title: 'A key cannot grant a scope it does not hold (403 insufficient_permissions)' },
   'isolation.environments': { title: 'Keys and notifications of one environment are invisible (404) from another' },
 
+  // Key-lifecycle webhooks (Standard Webhooks), delivered to the suite's receiver (--callback-host).
+  'webhooks.endpoints': { title: "An endpoint's signing secret (whsec_) is shown once, when it is created; list and get never show it; a deleted endpoint answers 404" },
+  'webhooks.events': { title: 'Every key-lifecycle event reaches the endpoints that subscribed to it (and no other), valid against its schema and naming the key that changed' },
+  'webhooks.signature': { title: "Every delivery carries webhook-id, a webhook-timestamp within 5 minutes, and a webhook-signature that verifies with the endpoint's secret (Standard Webhooks)" },
+  'webhooks.no-secret': { title: 'No event carries a secret: no key, no signing secret' },
+  'webhooks.retry': { title: 'A failing endpoint is retried on the documented schedule with the same webhook-id, then given up; the deliveries listing shows the attempts, the last status and the outcome' },
+
+  // Leaked-key reports (GitHub's secret scanning partner program).
+  'leaks.signature-required': { title: 'A report that is unsigned, signed with an unknown key identifier or another key, or altered after signing → 401 invalid_report_signature, and nothing changes' },
+  'leaks.revoke-at-once': { title: "A signed report of a live key → true_positive by the token's SHA-256; from the answer on the key is refused (revoked_api_key) in every header form, and api_key.exposed says where it was found" },
+  'leaks.false-positive': { title: 'A reported token that is not a live key (unknown, revoked, not a Herald key) → false_positive, and nothing changes' },
+  'leaks.idempotent': { title: 'Reporting the same token again changes nothing and gets the same answer' },
+
   // Scopes and accounts.
   'scopes.missing-scope': { title: 'A key without the scope an operation needs → 403 insufficient_permissions naming it' },
   'scopes.granted-scope': { title: 'A key holding exactly the scopes an operation needs may call it' },

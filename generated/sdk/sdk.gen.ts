@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetEnvironmentData, GetEnvironmentErrors, GetEnvironmentResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetUsageData, GetUsageErrors, GetUsageResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, PingData, PingErrors, PingResponses, RegenerateApiKeyData, RegenerateApiKeyErrors, RegenerateApiKeyResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, SendNotificationData, SendNotificationErrors, SendNotificationResponses } from './types.gen.js';
+import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetEnvironmentData, GetEnvironmentErrors, GetEnvironmentResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, PingData, PingErrors, PingResponses, RegenerateApiKeyData, RegenerateApiKeyErrors, RegenerateApiKeyResponses, ReportLeakedKeysData, ReportLeakedKeysErrors, ReportLeakedKeysResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, SendNotificationData, SendNotificationErrors, SendNotificationResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -178,4 +178,125 @@ export const getUsage = <ThrowOnError extends boolean = false>(options?: Options
     ],
     url: '/usage',
     ...options
+});
+
+/**
+ * List webhook endpoints
+ *
+ * Lists the webhook endpoints of the environment of the key that asks, oldest first, never with their signing secrets. Deleted endpoints are not listed. Needs `webhooks:read`.
+ */
+export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(options?: Options<ListWebhookEndpointsData, ThrowOnError>) => (options?.client ?? client).get<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
+        { name: 'X-API-Key', type: 'apiKey' }
+    ],
+    url: '/webhook-endpoints',
+    ...options
+});
+
+/**
+ * Create a webhook endpoint
+ *
+ * Registers a URL to receive the key-lifecycle events it lists (see "Webhooks") for the environment of the key that asks. **The response is the only place the endpoint's signing secret ever appears**: store it now, and verify every delivery with it. Needs `webhooks:write`.
+ */
+export const createWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<CreateWebhookEndpointData, ThrowOnError>) => (options.client ?? client).post<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
+        { name: 'X-API-Key', type: 'apiKey' }
+    ],
+    url: '/webhook-endpoints',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a webhook endpoint
+ *
+ * Deletes the endpoint: from the moment this response is sent, no event is delivered to it, and attempts still due are dropped. It answers `404` afterwards, as does deleting it again. Needs `webhooks:write`.
+ */
+export const deleteWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<DeleteWebhookEndpointData, ThrowOnError>) => (options.client ?? client).delete<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
+        { name: 'X-API-Key', type: 'apiKey' }
+    ],
+    url: '/webhook-endpoints/{endpoint_id}',
+    ...options
+});
+
+/**
+ * Get a webhook endpoint
+ *
+ * Returns one webhook endpoint of the environment of the key that asks, never with its signing secret. A deleted endpoint, or one of another environment, answers `404`. Needs `webhooks:read`.
+ */
+export const getWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<GetWebhookEndpointData, ThrowOnError>) => (options.client ?? client).get<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
+        { name: 'X-API-Key', type: 'apiKey' }
+    ],
+    url: '/webhook-endpoints/{endpoint_id}',
+    ...options
+});
+
+/**
+ * List an endpoint's deliveries
+ *
+ * Lists the deliveries of events to one endpoint, newest first, each with its status, its attempts and the last answer. Deliveries are kept for 30 days. Needs `webhooks:read`.
+ */
+export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(options: Options<ListWebhookDeliveriesData, ThrowOnError>) => (options.client ?? client).get<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'Authorization', type: 'apiKey' },
+        { name: 'X-API-Key', type: 'apiKey' }
+    ],
+    url: '/webhook-endpoints/{endpoint_id}/deliveries',
+    ...options
+});
+
+/**
+ * Report leaked keys
+ *
+ * Receives leaked-key reports from a secret scanner, in the format of GitHub's secret scanning
+ * partner program: a JSON array of matches (`token`, `type`, `url`, `source`) signed with the
+ * reporter's ECDSA P-256 key over the raw body with SHA-256, the DER signature base64-encoded in
+ * `Github-Public-Key-Signature`, the key named by `Github-Public-Key-Identifier`. Formats read in
+ * GitHub's "Secret scanning partner program"
+ * (https://docs.github.com/en/code-security/secret-scanning/secret-scanning-partnership-program/secret-scanning-partner-program:
+ * "Create a secret alert service", "Implement signature verification", "Provide feedback for
+ * false positives").
+ *
+ * **Authenticated by the signature, not by an API key**: the request carries no key. A report
+ * without both headers, signed by a key the deployment does not trust, or whose body changed
+ * after signing is refused with `401` `invalid_report_signature` and changes nothing.
+ * Production deployments trust the keys GitHub publishes at
+ * `https://api.github.com/meta/public_keys/secret_scanning` (`public_keys[].key_identifier` and
+ * PEM `key`), fetched and cached, re-fetched when an unknown identifier arrives; the reference
+ * server trusts the keys of its fixture and of `--reporter-public-keys FILE` (the same JSON
+ * format), plus one it makes at start-up for local testing.
+ *
+ * For each match: a live Herald key (its current secret, or a replaced one still in its grace
+ * period) is **revoked at once** — before this response is sent — and marked exposed with the
+ * report's `url` and `source`; its environment's webhook endpoints get `api_key.revoked`
+ * (`reason: exposed`) and `api_key.exposed`. Anything else (not a Herald key, a wrong checksum,
+ * unknown, already revoked or expired) is a false positive. The answer is the program's feedback
+ * format: one label per match, in order, the token by its SHA-256 hash, never raw. Reporting the
+ * same token again changes nothing and gets the same label.
+ *
+ * The body limit is the API's (`413` beyond it); a reporter sends large batches as several
+ * reports. No rate-limit headers: the request has no key to count against.
+ *
+ */
+export const reportLeakedKeys = <ThrowOnError extends boolean = false>(options: Options<ReportLeakedKeysData, ThrowOnError>) => (options.client ?? client).post<ReportLeakedKeysResponses, ReportLeakedKeysErrors, ThrowOnError>({
+    url: '/secret-scanning/reports',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

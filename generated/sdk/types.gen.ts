@@ -4,6 +4,8 @@ export type ClientOptions = {
     baseUrl: 'https://api.herald.example/v1' | 'https://eu.api.herald.example/v1' | '{scheme}://{host}/v1' | 'http://localhost:4010/v1' | (string & {});
 };
 
+export type Webhooks = ApiKeyCreatedWebhookRequest | ApiKeyRegeneratedWebhookRequest | ApiKeyRevokedWebhookRequest | ApiKeyExpiringWebhookRequest | ApiKeyExpiredWebhookRequest | ApiKeyExposedWebhookRequest;
+
 /**
  * RequestId
  *
@@ -35,7 +37,7 @@ export type KeyPrefix = string;
  * scopes it holds itself.
  *
  */
-export type Scope = 'keys:read' | 'keys:write' | 'notifications:read' | 'notifications:write' | 'usage:read';
+export type Scope = 'keys:read' | 'keys:write' | 'notifications:read' | 'notifications:write' | 'usage:read' | 'webhooks:read' | 'webhooks:write';
 
 /**
  * ScopeList
@@ -359,13 +361,25 @@ export type InternalErrorProblem = Omit<Problem, 'code'> & {
 };
 
 /**
+ * InvalidReportSignatureProblem
+ *
+ * A leaked-key report without both signature headers, with a key identifier this deployment does not trust, or with a signature that does not match the body as received. Nothing was done.
+ */
+export type InvalidReportSignatureProblem = Omit<Problem, 'code'> & {
+    type?: 'https://docs.herald.example/problems/invalid-report-signature';
+    title?: 'Invalid report signature';
+    status?: 401;
+    code: 'invalid_report_signature';
+};
+
+/**
  * ErrorCode
  *
  * The machine-readable reason for a failure; the list is closed. Each code's problem schema
  * (`MissingApiKeyProblem` for `missing_api_key`, …) gives its status and meaning.
  *
  */
-export type ErrorCode = 'missing_api_key' | 'invalid_api_key' | 'expired_api_key' | 'revoked_api_key' | 'ambiguous_credentials' | 'validation_failed' | 'insufficient_permissions' | 'account_inactive' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'rate_limit_exceeded' | 'quota_exceeded' | 'authentication_throttled' | 'internal_error';
+export type ErrorCode = 'missing_api_key' | 'invalid_api_key' | 'expired_api_key' | 'revoked_api_key' | 'ambiguous_credentials' | 'validation_failed' | 'insufficient_permissions' | 'account_inactive' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'rate_limit_exceeded' | 'quota_exceeded' | 'authentication_throttled' | 'internal_error' | 'invalid_report_signature';
 
 /**
  * ValidationIssue
@@ -832,6 +846,417 @@ export type UsageBody = {
 };
 
 /**
+ * WebhookEndpointId
+ *
+ * Identifier of a webhook endpoint.
+ */
+export type WebhookEndpointId = string;
+
+/**
+ * WebhookEndpointUrl
+ *
+ * Where events are POSTed. Production deployments deliver to `https://` addresses on the public
+ * internet; a deployment delivers only to the addresses its operator allows (the reference
+ * server: loopback addresses, unless started with `--webhook-allow-host`), decided when each
+ * delivery is attempted, so an endpoint pointing elsewhere is stored but its deliveries fail
+ * (`last_error: destination_not_allowed`).
+ *
+ */
+export type WebhookEndpointUrl = string;
+
+/**
+ * WebhookEventType
+ *
+ * A key-lifecycle event an endpoint can subscribe to; each is described in the `webhooks`
+ * section (payload schema and example).
+ *
+ */
+export type WebhookEventType = 'api_key.created' | 'api_key.regenerated' | 'api_key.revoked' | 'api_key.expiring' | 'api_key.expired' | 'api_key.exposed';
+
+/**
+ * WebhookEventTypeList
+ *
+ * The events an endpoint receives, without duplicates.
+ */
+export type WebhookEventTypeList = Array<WebhookEventType>;
+
+/**
+ * WebhookEndpoint
+ *
+ * A webhook endpoint as every listing shows it, never with its signing secret.
+ */
+export type WebhookEndpoint = {
+    id: WebhookEndpointId;
+    url: WebhookEndpointUrl;
+    events: WebhookEventTypeList;
+    environment_id: EnvironmentId;
+    created_at: Timestamp;
+};
+
+/**
+ * WebhookEndpointPage
+ *
+ * A page of webhook endpoints, oldest first.
+ */
+export type WebhookEndpointPage = {
+    data: Array<WebhookEndpoint>;
+    /**
+     * Pass as `cursor` to get the next page; `null` on the last page.
+     */
+    next_cursor: Cursor | null;
+};
+
+/**
+ * NewWebhookEndpoint
+ *
+ * A new webhook endpoint for the environment of the key that sends the request.
+ */
+export type NewWebhookEndpoint = {
+    url: WebhookEndpointUrl;
+    events: WebhookEventTypeList;
+};
+
+/**
+ * WebhookSigningSecret
+ *
+ * The endpoint's signing secret, in the Standard Webhooks form: `whsec_` and the base64 of 32
+ * random bytes. Verify each delivery's `webhook-signature` with it (any Standard Webhooks
+ * library does). Shown once, in the response that created the endpoint.
+ *
+ */
+export type WebhookSigningSecret = string;
+
+/**
+ * WebhookEndpointWithSecret
+ *
+ * A created webhook endpoint together with its signing secret. Only the response of
+ * `createWebhookEndpoint` carries it, once: store it now, it cannot be shown again.
+ *
+ */
+export type WebhookEndpointWithSecret = WebhookEndpoint & {
+    secret: WebhookSigningSecret;
+};
+
+/**
+ * WebhookEndpointWithSecretBody
+ *
+ * A created webhook endpoint with its signing secret, shown this once.
+ */
+export type WebhookEndpointWithSecretBody = {
+    data: WebhookEndpointWithSecret;
+};
+
+/**
+ * WebhookEndpointBody
+ *
+ * One webhook endpoint, without its signing secret.
+ */
+export type WebhookEndpointBody = {
+    data: WebhookEndpoint;
+};
+
+/**
+ * WebhookDeliveryId
+ *
+ * Identifier of the delivery of one event to one endpoint.
+ */
+export type WebhookDeliveryId = string;
+
+/**
+ * WebhookEventId
+ *
+ * Identifier of one event, sent as the `webhook-id` header of every delivery attempt of it (the
+ * same on every retry): receivers use it to process each event once.
+ *
+ */
+export type WebhookEventId = string;
+
+/**
+ * WebhookDeliveryStatus
+ *
+ * `pending`: not delivered yet, another attempt is due at `next_attempt_at`. `succeeded`: the
+ * endpoint answered 2xx. `failed`: every attempt failed (or the destination is not allowed);
+ * Herald has given up on it.
+ *
+ */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/**
+ * WebhookDelivery
+ *
+ * The delivery of one event to one endpoint, with its attempts so far. An attempt fails when
+ * the endpoint does not answer 2xx within 10 seconds; Herald tries at most 5 times, 5 seconds,
+ * 30 seconds, 2 minutes and 10 minutes after the previous failure (by the deployment's clock),
+ * always with the same `webhook-id` (`event_id`), and then gives up (`failed`).
+ *
+ */
+export type WebhookDelivery = {
+    id: WebhookDeliveryId;
+    endpoint_id: WebhookEndpointId;
+    event_id: WebhookEventId;
+    event_type: WebhookEventType;
+    status: WebhookDeliveryStatus;
+    /**
+     * Attempts made so far.
+     */
+    attempts: number;
+    /**
+     * The HTTP status of the last attempt's answer, or `null` (no attempt yet, or no answer).
+     */
+    last_response_code: number | null;
+    /**
+     * Why the last attempt failed without a status, or `null`: `timeout`, `connection_failed`,
+     * `destination_not_allowed`.
+     *
+     */
+    last_error: string | null;
+    /**
+     * When the last attempt was made, or `null` before the first.
+     */
+    last_attempt_at: Timestamp | null;
+    /**
+     * When the next attempt is due while `pending`, otherwise `null`.
+     */
+    next_attempt_at: Timestamp | null;
+    created_at: Timestamp;
+};
+
+/**
+ * WebhookDeliveryPage
+ *
+ * A page of an endpoint's deliveries, newest first.
+ */
+export type WebhookDeliveryPage = {
+    data: Array<WebhookDelivery>;
+    /**
+     * Pass as `cursor` to get the next page; `null` on the last page.
+     */
+    next_cursor: Cursor | null;
+};
+
+/**
+ * LeakedKeyMatch
+ *
+ * One match of a secret scanner, in the format of GitHub's secret scanning partner program
+ * (https://docs.github.com/en/code-security/secret-scanning/secret-scanning-partnership-program/secret-scanning-partner-program,
+ * "Create a secret alert service").
+ *
+ */
+export type LeakedKeyMatch = {
+    /**
+     * The string that matched the key format; it may or may not be a real key.
+     */
+    token: string;
+    /**
+     * The name of the pattern that matched, as registered with the reporter (`herald_api_key`).
+     */
+    type: string;
+    /**
+     * The public URL where the match was found; may be empty.
+     */
+    url?: string;
+    /**
+     * Where the match was found (GitHub sends `content`, `commit`, `pull_request_comment`, `npm`, `unknown`, …).
+     */
+    source?: string;
+};
+
+/**
+ * LeakedKeyReport
+ *
+ * The body of a leaked-key report, as GitHub sends it: a JSON array of matches.
+ */
+export type LeakedKeyReport = Array<LeakedKeyMatch>;
+
+/**
+ * LeakedKeyLabel
+ *
+ * The verdict on one reported token, in the partner program's feedback format ("Provide
+ * feedback for false positives", hashed form): the token by its SHA-256 hash, never raw.
+ *
+ */
+export type LeakedKeyLabel = {
+    /**
+     * The SHA-256 of the reported token, in lowercase hex.
+     */
+    token_hash: string;
+    /**
+     * The reported `type`, as it was sent.
+     */
+    token_type: string;
+    /**
+     * `true_positive`: a live Herald key, now revoked (also when a repeated report finds it
+     * already revoked for this reason). `false_positive`: not a Herald key, or not a live one.
+     *
+     */
+    label: 'true_positive' | 'false_positive';
+};
+
+/**
+ * LeakedKeyFeedback
+ *
+ * One label per reported match, in the order of the report (the partner program's feedback format).
+ */
+export type LeakedKeyFeedback = Array<LeakedKeyLabel>;
+
+/**
+ * ApiKeyEventKey
+ *
+ * The key an event is about, as listings show it: never its secret.
+ */
+export type ApiKeyEventKey = {
+    id: KeyId;
+    name: KeyName;
+    prefix: KeyPrefix;
+    environment_id: EnvironmentId;
+};
+
+/**
+ * ApiKeyCreatedEvent
+ *
+ * A key was created in the environment.
+ * The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+ *
+ */
+export type ApiKeyCreatedEvent = {
+    type: 'api_key.created';
+    timestamp: Timestamp;
+    /**
+     * The new key, its scopes and its expiry.
+     */
+    data: {
+        key: ApiKeyEventKey;
+        scopes: ScopeList;
+        /**
+         * When the key stops working by itself, or `null`.
+         */
+        expires_at: Timestamp | null;
+    };
+};
+
+/**
+ * ApiKeyRegeneratedEvent
+ *
+ * A key's secret was regenerated.
+ * The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+ *
+ */
+export type ApiKeyRegeneratedEvent = {
+    type: 'api_key.regenerated';
+    timestamp: Timestamp;
+    /**
+     * The key (its new prefix) and when the replaced secret stops working.
+     */
+    data: {
+        key: ApiKeyEventKey;
+        /**
+         * When the replaced secret stops working, or `null` when it stopped at once.
+         */
+        grace_period_ends_at: Timestamp | null;
+    };
+};
+
+/**
+ * ApiKeyRevokedEvent
+ *
+ * A key was revoked: through `revokeApiKey`, or by Herald because it was found exposed (then `api_key.exposed` follows).
+ * The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+ *
+ */
+export type ApiKeyRevokedEvent = {
+    type: 'api_key.revoked';
+    timestamp: Timestamp;
+    /**
+     * The key, when and why it was revoked.
+     */
+    data: {
+        key: ApiKeyEventKey;
+        /**
+         * When the key stopped working.
+         */
+        revoked_at: Timestamp;
+        /**
+         * `requested`: by `revokeApiKey`. `exposed`: by Herald, on a leaked-key report.
+         */
+        reason: 'requested' | 'exposed';
+    };
+};
+
+/**
+ * ApiKeyExpiringEvent
+ *
+ * A key will expire soon: sent once per key, a deployment-defined time before `expires_at` (7 days on the reference server, `--expiring-notice-seconds`), by the deployment's clock.
+ * The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+ *
+ */
+export type ApiKeyExpiringEvent = {
+    type: 'api_key.expiring';
+    timestamp: Timestamp;
+    /**
+     * The key and when it expires.
+     */
+    data: {
+        key: ApiKeyEventKey;
+        /**
+         * When the key stops working.
+         */
+        expires_at: Timestamp;
+    };
+};
+
+/**
+ * ApiKeyExpiredEvent
+ *
+ * A key reached its `expires_at` and stopped working (by the deployment's clock).
+ * The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+ *
+ */
+export type ApiKeyExpiredEvent = {
+    type: 'api_key.expired';
+    timestamp: Timestamp;
+    /**
+     * The key and when it expired.
+     */
+    data: {
+        key: ApiKeyEventKey;
+        /**
+         * When the key stopped working.
+         */
+        expired_at: Timestamp;
+    };
+};
+
+/**
+ * ApiKeyExposedEvent
+ *
+ * A key was reported exposed in public (a leaked-key report, see `reportLeakedKeys`) and Herald revoked it at once. Create a new key and remove the leaked one from where it was found.
+ * The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+ *
+ */
+export type ApiKeyExposedEvent = {
+    type: 'api_key.exposed';
+    timestamp: Timestamp;
+    /**
+     * The key, where it was found and when.
+     */
+    data: {
+        key: ApiKeyEventKey;
+        /**
+         * When Herald received the report.
+         */
+        exposed_at: Timestamp;
+        /**
+         * The public URL where the key was found, as the reporter gave it (may be empty).
+         */
+        url: string;
+        /**
+         * Where the reporter found it (GitHub sends `content`, `commit`, `npm`, …), or `unknown`.
+         */
+        source: string;
+    };
+};
+
+/**
  * ScopeList
  *
  * The scopes a key holds, without duplicates.
@@ -857,6 +1282,31 @@ export type ApiKeyWithSecretBodyWritable = {
 };
 
 /**
+ * WebhookEventTypeList
+ *
+ * The events an endpoint receives, without duplicates.
+ */
+export type WebhookEventTypeListWritable = Array<WebhookEventType>;
+
+/**
+ * WebhookEndpointWithSecret
+ *
+ * A created webhook endpoint together with its signing secret. Only the response of
+ * `createWebhookEndpoint` carries it, once: store it now, it cannot be shown again.
+ *
+ */
+export type WebhookEndpointWithSecretWritable = WebhookEndpoint;
+
+/**
+ * WebhookEndpointWithSecretBody
+ *
+ * A created webhook endpoint with its signing secret, shown this once.
+ */
+export type WebhookEndpointWithSecretBodyWritable = {
+    data: WebhookEndpointWithSecretWritable;
+};
+
+/**
  * How many items a page holds at most.
  */
 export type LimitQuery = number;
@@ -875,6 +1325,47 @@ export type KeyIdPath = KeyId;
  * The notification's `id`. Notifications of other environments answer `404`.
  */
 export type NotificationIdPath = NotificationId;
+
+/**
+ * The endpoint's `id`. Endpoints of other environments answer `404`.
+ */
+export type WebhookEndpointIdPath = WebhookEndpointId;
+
+/**
+ * Which of the reporter's public keys signed the report (GitHub's `key_identifier`). Header
+ * names are case-insensitive; GitHub documents them as `GITHUB-PUBLIC-KEY-IDENTIFIER` and
+ * `Github-Public-Key-Identifier`.
+ *
+ */
+export type ReporterKeyIdentifierHeader = string;
+
+/**
+ * The reporter's ECDSA signature (NIST P-256, SHA-256) of the raw request body, DER-encoded and
+ * base64-encoded, as GitHub sends it.
+ *
+ */
+export type ReporterSignatureHeader = string;
+
+/**
+ * The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+ */
+export type WebhookIdHeader = WebhookEventId;
+
+/**
+ * When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+ * whose timestamp is more than five minutes from your clock (replay protection); Standard
+ * Webhooks libraries do.
+ *
+ */
+export type WebhookTimestampHeader = string;
+
+/**
+ * Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+ * the base64-decoded part of the endpoint's `whsec_` secret, of
+ * `{webhook-id}.{webhook-timestamp}.{raw body}`.
+ *
+ */
+export type WebhookSignatureHeader = string;
 
 export type PingData = {
     body?: never;
@@ -1384,3 +1875,384 @@ export type GetUsageResponses = {
 };
 
 export type GetUsageResponse = GetUsageResponses[keyof GetUsageResponses];
+
+export type ListWebhookEndpointsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How many items a page holds at most.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page; omit it for the first page.
+         */
+        cursor?: Cursor;
+    };
+    url: '/webhook-endpoints';
+};
+
+export type ListWebhookEndpointsErrors = {
+    /**
+     * The request is malformed: it carried more than one credential (`ambiguous_credentials`, decided before the key is checked), or a parameter, header or body does not match this operation (`validation_failed`; the key was accepted, so the rate-limit headers are present too).
+     */
+    400: ValidationFailedProblem | AmbiguousCredentialsProblem;
+    /**
+     * No key, or a key that does not authenticate. Nothing was done and nothing counted toward the key's rate limit; failed attempts count toward the per-address throttle.
+     */
+    401: MissingApiKeyProblem | InvalidApiKeyProblem | ExpiredApiKeyProblem | RevokedApiKeyProblem;
+    /**
+     * The key authenticated but may not do this: it lacks a scope, or its account is inactive.
+     */
+    403: InsufficientPermissionsProblem | AccountInactiveProblem;
+    /**
+     * The key's rate limit is spent (`rate_limit_exceeded`, policy `"default"`), or this address is throttled after failed authentication (`authentication_throttled`, policy `"failed-auth"`). The rate-limit headers describe the policy that refused the request.
+     */
+    429: RateLimitExceededProblem | AuthenticationThrottledProblem;
+    /**
+     * The server failed. The reference server never answers this; a deployment may, and the conformance suite counts any `5xx` as a failure.
+     */
+    500: InternalErrorProblem;
+};
+
+export type ListWebhookEndpointsError = ListWebhookEndpointsErrors[keyof ListWebhookEndpointsErrors];
+
+export type ListWebhookEndpointsResponses = {
+    /**
+     * A page of webhook endpoints.
+     */
+    200: WebhookEndpointPage;
+};
+
+export type ListWebhookEndpointsResponse = ListWebhookEndpointsResponses[keyof ListWebhookEndpointsResponses];
+
+export type CreateWebhookEndpointData = {
+    body: NewWebhookEndpoint;
+    headers?: {
+        /**
+         * A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
+         */
+        'Idempotency-Key'?: IdempotencyKey;
+    };
+    path?: never;
+    query?: never;
+    url: '/webhook-endpoints';
+};
+
+export type CreateWebhookEndpointErrors = {
+    /**
+     * The request is malformed: it carried more than one credential (`ambiguous_credentials`, decided before the key is checked), or a parameter, header or body does not match this operation (`validation_failed`; the key was accepted, so the rate-limit headers are present too).
+     */
+    400: ValidationFailedProblem | AmbiguousCredentialsProblem;
+    /**
+     * No key, or a key that does not authenticate. Nothing was done and nothing counted toward the key's rate limit; failed attempts count toward the per-address throttle.
+     */
+    401: MissingApiKeyProblem | InvalidApiKeyProblem | ExpiredApiKeyProblem | RevokedApiKeyProblem;
+    /**
+     * The key authenticated but may not do this: it lacks a scope, or its account is inactive.
+     */
+    403: InsufficientPermissionsProblem | AccountInactiveProblem;
+    /**
+     * The body is larger than 16 KiB; nothing was read past the limit.
+     */
+    413: PayloadTooLargeProblem;
+    /**
+     * The body is not `application/json`.
+     */
+    415: UnsupportedMediaTypeProblem;
+    /**
+     * The `Idempotency-Key` was used for a different request.
+     */
+    422: IdempotencyKeyReusedProblem;
+    /**
+     * The key's rate limit is spent (`rate_limit_exceeded`, policy `"default"`), or this address is throttled after failed authentication (`authentication_throttled`, policy `"failed-auth"`). The rate-limit headers describe the policy that refused the request.
+     */
+    429: RateLimitExceededProblem | AuthenticationThrottledProblem;
+    /**
+     * The server failed. The reference server never answers this; a deployment may, and the conformance suite counts any `5xx` as a failure.
+     */
+    500: InternalErrorProblem;
+};
+
+export type CreateWebhookEndpointError = CreateWebhookEndpointErrors[keyof CreateWebhookEndpointErrors];
+
+export type CreateWebhookEndpointResponses = {
+    /**
+     * The endpoint was created. `secret` is shown this once.
+     */
+    201: WebhookEndpointWithSecretBody;
+};
+
+export type CreateWebhookEndpointResponse = CreateWebhookEndpointResponses[keyof CreateWebhookEndpointResponses];
+
+export type DeleteWebhookEndpointData = {
+    body?: never;
+    path: {
+        /**
+         * The endpoint's `id`. Endpoints of other environments answer `404`.
+         */
+        endpoint_id: WebhookEndpointId;
+    };
+    query?: never;
+    url: '/webhook-endpoints/{endpoint_id}';
+};
+
+export type DeleteWebhookEndpointErrors = {
+    /**
+     * The request is malformed: it carried more than one credential (`ambiguous_credentials`, decided before the key is checked), or a parameter, header or body does not match this operation (`validation_failed`; the key was accepted, so the rate-limit headers are present too).
+     */
+    400: ValidationFailedProblem | AmbiguousCredentialsProblem;
+    /**
+     * No key, or a key that does not authenticate. Nothing was done and nothing counted toward the key's rate limit; failed attempts count toward the per-address throttle.
+     */
+    401: MissingApiKeyProblem | InvalidApiKeyProblem | ExpiredApiKeyProblem | RevokedApiKeyProblem;
+    /**
+     * The key authenticated but may not do this: it lacks a scope, or its account is inactive.
+     */
+    403: InsufficientPermissionsProblem | AccountInactiveProblem;
+    /**
+     * No such resource in the environment of the key.
+     */
+    404: NotFoundProblem;
+    /**
+     * The key's rate limit is spent (`rate_limit_exceeded`, policy `"default"`), or this address is throttled after failed authentication (`authentication_throttled`, policy `"failed-auth"`). The rate-limit headers describe the policy that refused the request.
+     */
+    429: RateLimitExceededProblem | AuthenticationThrottledProblem;
+    /**
+     * The server failed. The reference server never answers this; a deployment may, and the conformance suite counts any `5xx` as a failure.
+     */
+    500: InternalErrorProblem;
+};
+
+export type DeleteWebhookEndpointError = DeleteWebhookEndpointErrors[keyof DeleteWebhookEndpointErrors];
+
+export type DeleteWebhookEndpointResponses = {
+    /**
+     * The endpoint was deleted.
+     */
+    204: void;
+};
+
+export type DeleteWebhookEndpointResponse = DeleteWebhookEndpointResponses[keyof DeleteWebhookEndpointResponses];
+
+export type GetWebhookEndpointData = {
+    body?: never;
+    path: {
+        /**
+         * The endpoint's `id`. Endpoints of other environments answer `404`.
+         */
+        endpoint_id: WebhookEndpointId;
+    };
+    query?: never;
+    url: '/webhook-endpoints/{endpoint_id}';
+};
+
+export type GetWebhookEndpointErrors = {
+    /**
+     * The request is malformed: it carried more than one credential (`ambiguous_credentials`, decided before the key is checked), or a parameter, header or body does not match this operation (`validation_failed`; the key was accepted, so the rate-limit headers are present too).
+     */
+    400: ValidationFailedProblem | AmbiguousCredentialsProblem;
+    /**
+     * No key, or a key that does not authenticate. Nothing was done and nothing counted toward the key's rate limit; failed attempts count toward the per-address throttle.
+     */
+    401: MissingApiKeyProblem | InvalidApiKeyProblem | ExpiredApiKeyProblem | RevokedApiKeyProblem;
+    /**
+     * The key authenticated but may not do this: it lacks a scope, or its account is inactive.
+     */
+    403: InsufficientPermissionsProblem | AccountInactiveProblem;
+    /**
+     * No such resource in the environment of the key.
+     */
+    404: NotFoundProblem;
+    /**
+     * The key's rate limit is spent (`rate_limit_exceeded`, policy `"default"`), or this address is throttled after failed authentication (`authentication_throttled`, policy `"failed-auth"`). The rate-limit headers describe the policy that refused the request.
+     */
+    429: RateLimitExceededProblem | AuthenticationThrottledProblem;
+    /**
+     * The server failed. The reference server never answers this; a deployment may, and the conformance suite counts any `5xx` as a failure.
+     */
+    500: InternalErrorProblem;
+};
+
+export type GetWebhookEndpointError = GetWebhookEndpointErrors[keyof GetWebhookEndpointErrors];
+
+export type GetWebhookEndpointResponses = {
+    /**
+     * The endpoint.
+     */
+    200: WebhookEndpointBody;
+};
+
+export type GetWebhookEndpointResponse = GetWebhookEndpointResponses[keyof GetWebhookEndpointResponses];
+
+export type ListWebhookDeliveriesData = {
+    body?: never;
+    path: {
+        /**
+         * The endpoint's `id`. Endpoints of other environments answer `404`.
+         */
+        endpoint_id: WebhookEndpointId;
+    };
+    query?: {
+        /**
+         * How many items a page holds at most.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page; omit it for the first page.
+         */
+        cursor?: Cursor;
+    };
+    url: '/webhook-endpoints/{endpoint_id}/deliveries';
+};
+
+export type ListWebhookDeliveriesErrors = {
+    /**
+     * The request is malformed: it carried more than one credential (`ambiguous_credentials`, decided before the key is checked), or a parameter, header or body does not match this operation (`validation_failed`; the key was accepted, so the rate-limit headers are present too).
+     */
+    400: ValidationFailedProblem | AmbiguousCredentialsProblem;
+    /**
+     * No key, or a key that does not authenticate. Nothing was done and nothing counted toward the key's rate limit; failed attempts count toward the per-address throttle.
+     */
+    401: MissingApiKeyProblem | InvalidApiKeyProblem | ExpiredApiKeyProblem | RevokedApiKeyProblem;
+    /**
+     * The key authenticated but may not do this: it lacks a scope, or its account is inactive.
+     */
+    403: InsufficientPermissionsProblem | AccountInactiveProblem;
+    /**
+     * No such resource in the environment of the key.
+     */
+    404: NotFoundProblem;
+    /**
+     * The key's rate limit is spent (`rate_limit_exceeded`, policy `"default"`), or this address is throttled after failed authentication (`authentication_throttled`, policy `"failed-auth"`). The rate-limit headers describe the policy that refused the request.
+     */
+    429: RateLimitExceededProblem | AuthenticationThrottledProblem;
+    /**
+     * The server failed. The reference server never answers this; a deployment may, and the conformance suite counts any `5xx` as a failure.
+     */
+    500: InternalErrorProblem;
+};
+
+export type ListWebhookDeliveriesError = ListWebhookDeliveriesErrors[keyof ListWebhookDeliveriesErrors];
+
+export type ListWebhookDeliveriesResponses = {
+    /**
+     * A page of deliveries.
+     */
+    200: WebhookDeliveryPage;
+};
+
+export type ListWebhookDeliveriesResponse = ListWebhookDeliveriesResponses[keyof ListWebhookDeliveriesResponses];
+
+export type ReportLeakedKeysData = {
+    body: LeakedKeyReport;
+    headers: {
+        /**
+         * Which of the reporter's public keys signed the report (GitHub's `key_identifier`). Header
+         * names are case-insensitive; GitHub documents them as `GITHUB-PUBLIC-KEY-IDENTIFIER` and
+         * `Github-Public-Key-Identifier`.
+         *
+         */
+        'Github-Public-Key-Identifier': string;
+        /**
+         * The reporter's ECDSA signature (NIST P-256, SHA-256) of the raw request body, DER-encoded and
+         * base64-encoded, as GitHub sends it.
+         *
+         */
+        'Github-Public-Key-Signature': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/secret-scanning/reports';
+};
+
+export type ReportLeakedKeysErrors = {
+    /**
+     * The report is signed but is not a JSON array of matches (`validation_failed`). Nothing was done.
+     */
+    400: ValidationFailedProblem;
+    /**
+     * The report is not signed by a reporter this deployment trusts: a signature header is missing,
+     * the key identifier is unknown, or the signature does not match the body as received. Nothing
+     * was done.
+     *
+     */
+    401: InvalidReportSignatureProblem;
+    /**
+     * The report is larger than the API's body limit (16 KiB, as for every operation); nothing was read past the limit and nothing was done. Send large batches as several reports.
+     */
+    413: PayloadTooLargeProblem;
+    /**
+     * The report is not `application/json`. Nothing was done.
+     */
+    415: UnsupportedMediaTypeProblem;
+    /**
+     * The server failed. The reference server never answers this; a deployment may, and the conformance suite counts any `5xx` as a failure.
+     */
+    500: InternalErrorProblem;
+};
+
+export type ReportLeakedKeysError = ReportLeakedKeysErrors[keyof ReportLeakedKeysErrors];
+
+export type ReportLeakedKeysResponses = {
+    /**
+     * The report was verified and acted on; one label per match.
+     */
+    200: LeakedKeyFeedback;
+};
+
+export type ReportLeakedKeysResponse = ReportLeakedKeysResponses[keyof ReportLeakedKeysResponses];
+
+export type ApiKeyCreatedWebhookPayload = ApiKeyCreatedEvent;
+
+export type ApiKeyCreatedWebhookRequest = {
+    body: ApiKeyCreatedWebhookPayload;
+    key: 'api_key.created';
+    path?: never;
+    query?: never;
+};
+
+export type ApiKeyRegeneratedWebhookPayload = ApiKeyRegeneratedEvent;
+
+export type ApiKeyRegeneratedWebhookRequest = {
+    body: ApiKeyRegeneratedWebhookPayload;
+    key: 'api_key.regenerated';
+    path?: never;
+    query?: never;
+};
+
+export type ApiKeyRevokedWebhookPayload = ApiKeyRevokedEvent;
+
+export type ApiKeyRevokedWebhookRequest = {
+    body: ApiKeyRevokedWebhookPayload;
+    key: 'api_key.revoked';
+    path?: never;
+    query?: never;
+};
+
+export type ApiKeyExpiringWebhookPayload = ApiKeyExpiringEvent;
+
+export type ApiKeyExpiringWebhookRequest = {
+    body: ApiKeyExpiringWebhookPayload;
+    key: 'api_key.expiring';
+    path?: never;
+    query?: never;
+};
+
+export type ApiKeyExpiredWebhookPayload = ApiKeyExpiredEvent;
+
+export type ApiKeyExpiredWebhookRequest = {
+    body: ApiKeyExpiredWebhookPayload;
+    key: 'api_key.expired';
+    path?: never;
+    query?: never;
+};
+
+export type ApiKeyExposedWebhookPayload = ApiKeyExposedEvent;
+
+export type ApiKeyExposedWebhookRequest = {
+    body: ApiKeyExposedWebhookPayload;
+    key: 'api_key.exposed';
+    path?: never;
+    query?: never;
+};

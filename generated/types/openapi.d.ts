@@ -190,8 +190,298 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Lists the webhook endpoints of the environment of the key that asks, oldest first, never with their signing secrets. Deleted endpoints are not listed. Needs `webhooks:read`.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Registers a URL to receive the key-lifecycle events it lists (see "Webhooks") for the environment of the key that asks. **The response is the only place the endpoint's signing secret ever appears**: store it now, and verify every delivery with it. Needs `webhooks:write`.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's `id`. Endpoints of other environments answer `404`.
+                 * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+                 */
+                endpoint_id: components["parameters"]["WebhookEndpointIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description Returns one webhook endpoint of the environment of the key that asks, never with its signing secret. A deleted endpoint, or one of another environment, answers `404`. Needs `webhooks:read`.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Deletes the endpoint: from the moment this response is sent, no event is delivered to it, and attempts still due are dropped. It answers `404` afterwards, as does deleting it again. Needs `webhooks:write`.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's `id`. Endpoints of other environments answer `404`.
+                 * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+                 */
+                endpoint_id: components["parameters"]["WebhookEndpointIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description Lists the deliveries of events to one endpoint, newest first, each with its status, its attempts and the last answer. Deliveries are kept for 30 days. Needs `webhooks:read`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secret-scanning/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report leaked keys
+         * @description Receives leaked-key reports from a secret scanner, in the format of GitHub's secret scanning
+         *     partner program: a JSON array of matches (`token`, `type`, `url`, `source`) signed with the
+         *     reporter's ECDSA P-256 key over the raw body with SHA-256, the DER signature base64-encoded in
+         *     `Github-Public-Key-Signature`, the key named by `Github-Public-Key-Identifier`. Formats read in
+         *     GitHub's "Secret scanning partner program"
+         *     (https://docs.github.com/en/code-security/secret-scanning/secret-scanning-partnership-program/secret-scanning-partner-program:
+         *     "Create a secret alert service", "Implement signature verification", "Provide feedback for
+         *     false positives").
+         *
+         *     **Authenticated by the signature, not by an API key**: the request carries no key. A report
+         *     without both headers, signed by a key the deployment does not trust, or whose body changed
+         *     after signing is refused with `401` `invalid_report_signature` and changes nothing.
+         *     Production deployments trust the keys GitHub publishes at
+         *     `https://api.github.com/meta/public_keys/secret_scanning` (`public_keys[].key_identifier` and
+         *     PEM `key`), fetched and cached, re-fetched when an unknown identifier arrives; the reference
+         *     server trusts the keys of its fixture and of `--reporter-public-keys FILE` (the same JSON
+         *     format), plus one it makes at start-up for local testing.
+         *
+         *     For each match: a live Herald key (its current secret, or a replaced one still in its grace
+         *     period) is **revoked at once** — before this response is sent — and marked exposed with the
+         *     report's `url` and `source`; its environment's webhook endpoints get `api_key.revoked`
+         *     (`reason: exposed`) and `api_key.exposed`. Anything else (not a Herald key, a wrong checksum,
+         *     unknown, already revoked or expired) is a false positive. The answer is the program's feedback
+         *     format: one label per match, in order, the token by its SHA-256 hash, never raw. Reporting the
+         *     same token again changes nothing and gets the same label.
+         *
+         *     The body limit is the API's (`413` beyond it); a reporter sends large batches as several
+         *     reports. No rate-limit headers: the request has no key to count against.
+         */
+        post: operations["reportLeakedKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "api_key.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key was created
+         * @description Sent when a key is created in the environment (`createApiKey`).
+         *
+         *     Delivered as the Standard Webhooks specification says (https://www.standardwebhooks.com/,
+         *     https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+         *     a `POST` of this JSON body to each endpoint of the key's environment that lists the event,
+         *     signed with the endpoint's `whsec_` secret in `webhook-signature`. Answer 2xx within 10
+         *     seconds; anything else is retried (see `WebhookDelivery`) with the same `webhook-id`. The
+         *     body never contains a secret.
+         */
+        post: operations["apiKeyCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.regenerated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key was regenerated
+         * @description Sent when a key's secret is regenerated (`regenerateApiKey`), with the end of the replaced secret's grace period.
+         *
+         *     Delivered as the Standard Webhooks specification says (https://www.standardwebhooks.com/,
+         *     https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+         *     a `POST` of this JSON body to each endpoint of the key's environment that lists the event,
+         *     signed with the endpoint's `whsec_` secret in `webhook-signature`. Answer 2xx within 10
+         *     seconds; anything else is retried (see `WebhookDelivery`) with the same `webhook-id`. The
+         *     body never contains a secret.
+         */
+        post: operations["apiKeyRegenerated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key was revoked
+         * @description Sent when a key is revoked, through `revokeApiKey` (`reason: requested`) or by Herald on a leaked-key report (`reason: exposed`).
+         *
+         *     Delivered as the Standard Webhooks specification says (https://www.standardwebhooks.com/,
+         *     https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+         *     a `POST` of this JSON body to each endpoint of the key's environment that lists the event,
+         *     signed with the endpoint's `whsec_` secret in `webhook-signature`. Answer 2xx within 10
+         *     seconds; anything else is retried (see `WebhookDelivery`) with the same `webhook-id`. The
+         *     body never contains a secret.
+         */
+        post: operations["apiKeyRevoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key expires soon
+         * @description Sent once per key, a deployment-defined time before its `expires_at` (7 days on the reference server), by the deployment's clock.
+         *
+         *     Delivered as the Standard Webhooks specification says (https://www.standardwebhooks.com/,
+         *     https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+         *     a `POST` of this JSON body to each endpoint of the key's environment that lists the event,
+         *     signed with the endpoint's `whsec_` secret in `webhook-signature`. Answer 2xx within 10
+         *     seconds; anything else is retried (see `WebhookDelivery`) with the same `webhook-id`. The
+         *     body never contains a secret.
+         */
+        post: operations["apiKeyExpiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key expired
+         * @description Sent once when a key reaches its `expires_at`, by the deployment's clock.
+         *
+         *     Delivered as the Standard Webhooks specification says (https://www.standardwebhooks.com/,
+         *     https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+         *     a `POST` of this JSON body to each endpoint of the key's environment that lists the event,
+         *     signed with the endpoint's `whsec_` secret in `webhook-signature`. Answer 2xx within 10
+         *     seconds; anything else is retried (see `WebhookDelivery`) with the same `webhook-id`. The
+         *     body never contains a secret.
+         */
+        post: operations["apiKeyExpired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.exposed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key was found exposed and revoked
+         * @description Sent when a leaked-key report (`reportLeakedKeys`) names a live key of the environment: Herald revoked it at once (after `api_key.revoked` with `reason: exposed`). Create a new key and remove the leaked one from where it was found.
+         *
+         *     Delivered as the Standard Webhooks specification says (https://www.standardwebhooks.com/,
+         *     https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+         *     a `POST` of this JSON body to each endpoint of the key's environment that lists the event,
+         *     signed with the endpoint's `whsec_` secret in `webhook-signature`. Answer 2xx within 10
+         *     seconds; anything else is retried (see `WebhookDelivery`) with the same `webhook-id`. The
+         *     body never contains a secret.
+         */
+        post: operations["apiKeyExposed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -220,7 +510,7 @@ export interface components {
          *     scopes it holds itself.
          * @enum {string}
          */
-        Scope: "keys:read" | "keys:write" | "notifications:read" | "notifications:write" | "usage:read";
+        Scope: "keys:read" | "keys:write" | "notifications:read" | "notifications:write" | "usage:read" | "webhooks:read" | "webhooks:write";
         /**
          * ScopeList
          * @description The scopes a key holds, without duplicates.
@@ -710,12 +1000,35 @@ export interface components {
             code: "internal_error";
         };
         /**
+         * InvalidReportSignatureProblem
+         * @description A leaked-key report without both signature headers, with a key identifier this deployment does not trust, or with a signature that does not match the body as received. Nothing was done.
+         */
+        InvalidReportSignatureProblem: Omit<components["schemas"]["Problem"], "code"> & {
+            /** @constant */
+            type?: "https://docs.herald.example/problems/invalid-report-signature";
+            /** @constant */
+            title?: "Invalid report signature";
+            /** @constant */
+            status?: 401;
+            /**
+             * @constant
+             * @enum {unknown}
+             */
+            code?: "invalid_report_signature";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "invalid_report_signature";
+        };
+        /**
          * ErrorCode
          * @description The machine-readable reason for a failure; the list is closed. Each code's problem schema
          *     (`MissingApiKeyProblem` for `missing_api_key`, …) gives its status and meaning.
          * @enum {string}
          */
-        ErrorCode: "missing_api_key" | "invalid_api_key" | "expired_api_key" | "revoked_api_key" | "ambiguous_credentials" | "validation_failed" | "insufficient_permissions" | "account_inactive" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limit_exceeded" | "quota_exceeded" | "authentication_throttled" | "internal_error";
+        ErrorCode: "missing_api_key" | "invalid_api_key" | "expired_api_key" | "revoked_api_key" | "ambiguous_credentials" | "validation_failed" | "insufficient_permissions" | "account_inactive" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limit_exceeded" | "quota_exceeded" | "authentication_throttled" | "internal_error" | "invalid_report_signature";
         /**
          * ValidationIssue
          * @description One thing wrong with the request.
@@ -1162,6 +1475,331 @@ export interface components {
         UsageBody: {
             data: components["schemas"]["Usage"];
         };
+        /**
+         * WebhookEndpointId
+         * @description Identifier of a webhook endpoint.
+         * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+         */
+        WebhookEndpointId: string;
+        /**
+         * WebhookEndpointUrl
+         * Format: uri
+         * @description Where events are POSTed. Production deployments deliver to `https://` addresses on the public
+         *     internet; a deployment delivers only to the addresses its operator allows (the reference
+         *     server: loopback addresses, unless started with `--webhook-allow-host`), decided when each
+         *     delivery is attempted, so an endpoint pointing elsewhere is stored but its deliveries fail
+         *     (`last_error: destination_not_allowed`).
+         * @example https://hooks.example.com/herald
+         */
+        WebhookEndpointUrl: string;
+        /**
+         * WebhookEventType
+         * @description A key-lifecycle event an endpoint can subscribe to; each is described in the `webhooks`
+         *     section (payload schema and example).
+         * @enum {string}
+         */
+        WebhookEventType: "api_key.created" | "api_key.regenerated" | "api_key.revoked" | "api_key.expiring" | "api_key.expired" | "api_key.exposed";
+        /**
+         * WebhookEventTypeList
+         * @description The events an endpoint receives, without duplicates.
+         */
+        WebhookEventTypeList: components["schemas"]["WebhookEventType"][];
+        /**
+         * WebhookEndpoint
+         * @description A webhook endpoint as every listing shows it, never with its signing secret.
+         */
+        WebhookEndpoint: {
+            id: components["schemas"]["WebhookEndpointId"];
+            url: components["schemas"]["WebhookEndpointUrl"];
+            events: components["schemas"]["WebhookEventTypeList"];
+            environment_id: components["schemas"]["EnvironmentId"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * WebhookEndpointPage
+         * @description A page of webhook endpoints, oldest first.
+         */
+        WebhookEndpointPage: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: components["schemas"]["Cursor"] | null;
+        };
+        /**
+         * NewWebhookEndpoint
+         * @description A new webhook endpoint for the environment of the key that sends the request.
+         */
+        NewWebhookEndpoint: {
+            url: components["schemas"]["WebhookEndpointUrl"];
+            events: components["schemas"]["WebhookEventTypeList"];
+        };
+        /**
+         * WebhookSigningSecret
+         * Format: password
+         * @description The endpoint's signing secret, in the Standard Webhooks form: `whsec_` and the base64 of 32
+         *     random bytes. Verify each delivery's `webhook-signature` with it (any Standard Webhooks
+         *     library does). Shown once, in the response that created the endpoint.
+         */
+        WebhookSigningSecret: string;
+        /**
+         * WebhookEndpointWithSecret
+         * @description A created webhook endpoint together with its signing secret. Only the response of
+         *     `createWebhookEndpoint` carries it, once: store it now, it cannot be shown again.
+         */
+        WebhookEndpointWithSecret: {
+            secret: components["schemas"]["WebhookSigningSecret"];
+        } & components["schemas"]["WebhookEndpoint"];
+        /**
+         * WebhookEndpointWithSecretBody
+         * @description A created webhook endpoint with its signing secret, shown this once.
+         */
+        WebhookEndpointWithSecretBody: {
+            data: components["schemas"]["WebhookEndpointWithSecret"];
+        };
+        /**
+         * WebhookEndpointBody
+         * @description One webhook endpoint, without its signing secret.
+         */
+        WebhookEndpointBody: {
+            data: components["schemas"]["WebhookEndpoint"];
+        };
+        /**
+         * WebhookDeliveryId
+         * @description Identifier of the delivery of one event to one endpoint.
+         * @example dlv_6HsK3pWm9QxT2rLv8NbC4yZe
+         */
+        WebhookDeliveryId: string;
+        /**
+         * WebhookEventId
+         * @description Identifier of one event, sent as the `webhook-id` header of every delivery attempt of it (the
+         *     same on every retry): receivers use it to process each event once.
+         * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+         */
+        WebhookEventId: string;
+        /**
+         * WebhookDeliveryStatus
+         * @description `pending`: not delivered yet, another attempt is due at `next_attempt_at`. `succeeded`: the
+         *     endpoint answered 2xx. `failed`: every attempt failed (or the destination is not allowed);
+         *     Herald has given up on it.
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "succeeded" | "failed";
+        /**
+         * WebhookDelivery
+         * @description The delivery of one event to one endpoint, with its attempts so far. An attempt fails when
+         *     the endpoint does not answer 2xx within 10 seconds; Herald tries at most 5 times, 5 seconds,
+         *     30 seconds, 2 minutes and 10 minutes after the previous failure (by the deployment's clock),
+         *     always with the same `webhook-id` (`event_id`), and then gives up (`failed`).
+         */
+        WebhookDelivery: {
+            id: components["schemas"]["WebhookDeliveryId"];
+            endpoint_id: components["schemas"]["WebhookEndpointId"];
+            event_id: components["schemas"]["WebhookEventId"];
+            event_type: components["schemas"]["WebhookEventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /**
+             * Format: int32
+             * @description Attempts made so far.
+             */
+            attempts: number;
+            /** @description The HTTP status of the last attempt's answer, or `null` (no attempt yet, or no answer). */
+            last_response_code: number | null;
+            /**
+             * @description Why the last attempt failed without a status, or `null`: `timeout`, `connection_failed`,
+             *     `destination_not_allowed`.
+             */
+            last_error: string | null;
+            /** @description When the last attempt was made, or `null` before the first. */
+            last_attempt_at: components["schemas"]["Timestamp"] | null;
+            /** @description When the next attempt is due while `pending`, otherwise `null`. */
+            next_attempt_at: components["schemas"]["Timestamp"] | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * WebhookDeliveryPage
+         * @description A page of an endpoint's deliveries, newest first.
+         */
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: components["schemas"]["Cursor"] | null;
+        };
+        /**
+         * LeakedKeyMatch
+         * @description One match of a secret scanner, in the format of GitHub's secret scanning partner program
+         *     (https://docs.github.com/en/code-security/secret-scanning/secret-scanning-partnership-program/secret-scanning-partner-program,
+         *     "Create a secret alert service").
+         */
+        LeakedKeyMatch: {
+            /** @description The string that matched the key format; it may or may not be a real key. */
+            token: string;
+            /** @description The name of the pattern that matched, as registered with the reporter (`herald_api_key`). */
+            type: string;
+            /** @description The public URL where the match was found; may be empty. */
+            url?: string;
+            /** @description Where the match was found (GitHub sends `content`, `commit`, `pull_request_comment`, `npm`, `unknown`, …). */
+            source?: string;
+        };
+        /**
+         * LeakedKeyReport
+         * @description The body of a leaked-key report, as GitHub sends it: a JSON array of matches.
+         */
+        LeakedKeyReport: components["schemas"]["LeakedKeyMatch"][];
+        /**
+         * LeakedKeyLabel
+         * @description The verdict on one reported token, in the partner program's feedback format ("Provide
+         *     feedback for false positives", hashed form): the token by its SHA-256 hash, never raw.
+         */
+        LeakedKeyLabel: {
+            /** @description The SHA-256 of the reported token, in lowercase hex. */
+            token_hash: string;
+            /** @description The reported `type`, as it was sent. */
+            token_type: string;
+            /**
+             * @description `true_positive`: a live Herald key, now revoked (also when a repeated report finds it
+             *     already revoked for this reason). `false_positive`: not a Herald key, or not a live one.
+             * @enum {string}
+             */
+            label: "true_positive" | "false_positive";
+        };
+        /**
+         * LeakedKeyFeedback
+         * @description One label per reported match, in the order of the report (the partner program's feedback format).
+         */
+        LeakedKeyFeedback: components["schemas"]["LeakedKeyLabel"][];
+        /**
+         * ApiKeyEventKey
+         * @description The key an event is about, as listings show it: never its secret.
+         */
+        ApiKeyEventKey: {
+            id: components["schemas"]["KeyId"];
+            name: components["schemas"]["KeyName"];
+            prefix: components["schemas"]["KeyPrefix"];
+            environment_id: components["schemas"]["EnvironmentId"];
+        };
+        /**
+         * ApiKeyCreatedEvent
+         * @description A key was created in the environment.
+         *     The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+         */
+        ApiKeyCreatedEvent: {
+            /**
+             * @constant
+             * @enum {string}
+             */
+            type: "api_key.created";
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description The new key, its scopes and its expiry. */
+            data: {
+                key: components["schemas"]["ApiKeyEventKey"];
+                scopes: components["schemas"]["ScopeList"];
+                /** @description When the key stops working by itself, or `null`. */
+                expires_at: components["schemas"]["Timestamp"] | null;
+            };
+        };
+        /**
+         * ApiKeyRegeneratedEvent
+         * @description A key's secret was regenerated.
+         *     The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+         */
+        ApiKeyRegeneratedEvent: {
+            /**
+             * @constant
+             * @enum {string}
+             */
+            type: "api_key.regenerated";
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description The key (its new prefix) and when the replaced secret stops working. */
+            data: {
+                key: components["schemas"]["ApiKeyEventKey"];
+                /** @description When the replaced secret stops working, or `null` when it stopped at once. */
+                grace_period_ends_at: components["schemas"]["Timestamp"] | null;
+            };
+        };
+        /**
+         * ApiKeyRevokedEvent
+         * @description A key was revoked: through `revokeApiKey`, or by Herald because it was found exposed (then `api_key.exposed` follows).
+         *     The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+         */
+        ApiKeyRevokedEvent: {
+            /**
+             * @constant
+             * @enum {string}
+             */
+            type: "api_key.revoked";
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description The key, when and why it was revoked. */
+            data: {
+                key: components["schemas"]["ApiKeyEventKey"];
+                /** @description When the key stopped working. */
+                revoked_at: components["schemas"]["Timestamp"];
+                /**
+                 * @description `requested`: by `revokeApiKey`. `exposed`: by Herald, on a leaked-key report.
+                 * @enum {string}
+                 */
+                reason: "requested" | "exposed";
+            };
+        };
+        /**
+         * ApiKeyExpiringEvent
+         * @description A key will expire soon: sent once per key, a deployment-defined time before `expires_at` (7 days on the reference server, `--expiring-notice-seconds`), by the deployment's clock.
+         *     The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+         */
+        ApiKeyExpiringEvent: {
+            /**
+             * @constant
+             * @enum {string}
+             */
+            type: "api_key.expiring";
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description The key and when it expires. */
+            data: {
+                key: components["schemas"]["ApiKeyEventKey"];
+                /** @description When the key stops working. */
+                expires_at: components["schemas"]["Timestamp"];
+            };
+        };
+        /**
+         * ApiKeyExpiredEvent
+         * @description A key reached its `expires_at` and stopped working (by the deployment's clock).
+         *     The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+         */
+        ApiKeyExpiredEvent: {
+            /**
+             * @constant
+             * @enum {string}
+             */
+            type: "api_key.expired";
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description The key and when it expired. */
+            data: {
+                key: components["schemas"]["ApiKeyEventKey"];
+                /** @description When the key stopped working. */
+                expired_at: components["schemas"]["Timestamp"];
+            };
+        };
+        /**
+         * ApiKeyExposedEvent
+         * @description A key was reported exposed in public (a leaked-key report, see `reportLeakedKeys`) and Herald revoked it at once. Create a new key and remove the leaked one from where it was found.
+         *     The body of a Standard Webhooks delivery: `type`, `timestamp` (when it happened) and `data`.
+         */
+        ApiKeyExposedEvent: {
+            /**
+             * @constant
+             * @enum {string}
+             */
+            type: "api_key.exposed";
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description The key, where it was found and when. */
+            data: {
+                key: components["schemas"]["ApiKeyEventKey"];
+                /** @description When Herald received the report. */
+                exposed_at: components["schemas"]["Timestamp"];
+                /** @description The public URL where the key was found, as the reporter gave it (may be empty). */
+                url: string;
+                /** @description Where the reporter found it (GitHub sends `content`, `commit`, `npm`, …), or `unknown`. */
+                source: string;
+            };
+        };
     };
     responses: {
         /** @description The request is malformed: it carried more than one credential (`ambiguous_credentials`, decided before the key is checked), or a parameter, header or body does not match this operation (`validation_failed`; the key was accepted, so the rate-limit headers are present too). */
@@ -1302,6 +1940,51 @@ export interface components {
                 "application/problem+json": components["schemas"]["RateLimitExceededProblem"] | components["schemas"]["QuotaExceededProblem"] | components["schemas"]["AuthenticationThrottledProblem"];
             };
         };
+        /** @description The report is signed but is not a JSON array of matches (`validation_failed`). Nothing was done. */
+        BadReport: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ValidationFailedProblem"];
+            };
+        };
+        /**
+         * @description The report is not signed by a reporter this deployment trusts: a signature header is missing,
+         *     the key identifier is unknown, or the signature does not match the body as received. Nothing
+         *     was done.
+         */
+        InvalidReportSignature: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "WWW-Authenticate": components["headers"]["WWWAuthenticateReportSignature"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["InvalidReportSignatureProblem"];
+            };
+        };
+        /** @description The report is larger than the API's body limit (16 KiB, as for every operation); nothing was read past the limit and nothing was done. Send large batches as several reports. */
+        ReportTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+            };
+        };
+        /** @description The report is not `application/json`. Nothing was done. */
+        ReportUnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1321,6 +2004,43 @@ export interface components {
          * @example ntf_5GhT8kLm2QwX7pRz4VcN9bJs
          */
         NotificationIdPath: components["schemas"]["NotificationId"];
+        /**
+         * @description The endpoint's `id`. Endpoints of other environments answer `404`.
+         * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+         */
+        WebhookEndpointIdPath: components["schemas"]["WebhookEndpointId"];
+        /**
+         * @description Which of the reporter's public keys signed the report (GitHub's `key_identifier`). Header
+         *     names are case-insensitive; GitHub documents them as `GITHUB-PUBLIC-KEY-IDENTIFIER` and
+         *     `Github-Public-Key-Identifier`.
+         * @example bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c
+         */
+        ReporterKeyIdentifierHeader: string;
+        /**
+         * @description The reporter's ECDSA signature (NIST P-256, SHA-256) of the raw request body, DER-encoded and
+         *     base64-encoded, as GitHub sends it.
+         * @example MEQCIQDaMKqrGnE27S0kgMrEK0eYBmyG0LeZismAEz/BgZyt7AIfXt9fErtRS4XaeSt/AO1RtBY66YcAdjxji410VQV4xg==
+         */
+        ReporterSignatureHeader: string;
+        /**
+         * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+         * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+         */
+        WebhookIdHeader: components["schemas"]["WebhookEventId"];
+        /**
+         * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+         *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+         *     Webhooks libraries do.
+         * @example 1795512600
+         */
+        WebhookTimestampHeader: string;
+        /**
+         * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+         *     the base64-decoded part of the endpoint's `whsec_` secret, of
+         *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        WebhookSignatureHeader: string;
     };
     requestBodies: never;
     headers: {
@@ -1393,6 +2113,12 @@ export interface components {
          * @example true
          */
         IdempotentReplayed: "true";
+        /**
+         * @description The challenge of a refused leaked-key report: it must be signed with one of the reporter keys
+         *     this deployment trusts (see `reportLeakedKeys`).
+         * @example Github-Public-Key-Signature realm="herald"
+         */
+        WWWAuthenticateReportSignature: string;
     };
     pathItems: never;
 }
@@ -1783,6 +2509,507 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many items a page holds at most.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["LimitQuery"];
+                /** @description The `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: components["parameters"]["CursorQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of webhook endpoints. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choosing that makes retrying this request safe; see "Idempotency" above. Use a new one for each new request.
+                 * @example 9d4e2b7a-1c3f-4a8e-b6d5-0f2e4c6a8b1d
+                 */
+                "Idempotency-Key"?: components["schemas"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint was created. `secret` is shown this once. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's `id`. Endpoints of other environments answer `404`.
+                 * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+                 */
+                endpoint_id: components["parameters"]["WebhookEndpointIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's `id`. Endpoints of other environments answer `404`.
+                 * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+                 */
+                endpoint_id: components["parameters"]["WebhookEndpointIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint was deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many items a page holds at most.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["LimitQuery"];
+                /** @description The `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: components["parameters"]["CursorQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's `id`. Endpoints of other environments answer `404`.
+                 * @example whe_4NcR8tYb2KmQ7wLp9XsD3vHf
+                 */
+                endpoint_id: components["parameters"]["WebhookEndpointIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reportLeakedKeys: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Which of the reporter's public keys signed the report (GitHub's `key_identifier`). Header
+                 *     names are case-insensitive; GitHub documents them as `GITHUB-PUBLIC-KEY-IDENTIFIER` and
+                 *     `Github-Public-Key-Identifier`.
+                 * @example bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c
+                 */
+                "Github-Public-Key-Identifier": components["parameters"]["ReporterKeyIdentifierHeader"];
+                /**
+                 * @description The reporter's ECDSA signature (NIST P-256, SHA-256) of the raw request body, DER-encoded and
+                 *     base64-encoded, as GitHub sends it.
+                 * @example MEQCIQDaMKqrGnE27S0kgMrEK0eYBmyG0LeZismAEz/BgZyt7AIfXt9fErtRS4XaeSt/AO1RtBY66YcAdjxji410VQV4xg==
+                 */
+                "Github-Public-Key-Signature": components["parameters"]["ReporterSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeakedKeyReport"];
+            };
+        };
+        responses: {
+            /** @description The report was verified and acted on; one label per match. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakedKeyFeedback"];
+                };
+            };
+            400: components["responses"]["BadReport"];
+            401: components["responses"]["InvalidReportSignature"];
+            413: components["responses"]["ReportTooLarge"];
+            415: components["responses"]["ReportUnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    apiKeyCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+                 * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+                 */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /**
+                 * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+                 *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+                 *     Webhooks libraries do.
+                 * @example 1795512600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /**
+                 * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+                 *     the base64-decoded part of the endpoint's `whsec_` secret, of
+                 *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the event; Herald reads no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyRegenerated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+                 * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+                 */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /**
+                 * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+                 *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+                 *     Webhooks libraries do.
+                 * @example 1795512600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /**
+                 * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+                 *     the base64-decoded part of the endpoint's `whsec_` secret, of
+                 *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRegeneratedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the event; Herald reads no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyRevoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+                 * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+                 */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /**
+                 * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+                 *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+                 *     Webhooks libraries do.
+                 * @example 1795512600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /**
+                 * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+                 *     the base64-decoded part of the endpoint's `whsec_` secret, of
+                 *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the event; Herald reads no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyExpiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+                 * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+                 */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /**
+                 * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+                 *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+                 *     Webhooks libraries do.
+                 * @example 1795512600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /**
+                 * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+                 *     the base64-decoded part of the endpoint's `whsec_` secret, of
+                 *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyExpiringEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the event; Herald reads no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyExpired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+                 * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+                 */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /**
+                 * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+                 *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+                 *     Webhooks libraries do.
+                 * @example 1795512600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /**
+                 * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+                 *     the base64-decoded part of the endpoint's `whsec_` secret, of
+                 *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the event; Herald reads no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyExposed: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (Standard Webhooks); the same on every retry of the event. Process each id once.
+                 * @example msg_2VbN7kQx4LmR9tPw3JcY8sHd
+                 */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /**
+                 * @description When this attempt was signed, in Unix epoch seconds (Standard Webhooks). Refuse deliveries
+                 *     whose timestamp is more than five minutes from your clock (replay protection); Standard
+                 *     Webhooks libraries do.
+                 * @example 1795512600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /**
+                 * @description Space-separated signatures (Standard Webhooks): `v1,` and the base64 HMAC-SHA256, keyed with
+                 *     the base64-decoded part of the endpoint's `whsec_` secret, of
+                 *     `{webhook-id}.{webhook-timestamp}.{raw body}`.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyExposedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the event; Herald reads no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

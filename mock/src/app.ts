@@ -8,6 +8,12 @@ import { Authenticator } from './authenticator.ts';
 import { createHttpDate, OffsetClock, type AdjustableClock, type Clock } from './clock.ts';
 import { readFixture, seedStore, type Fixture, type SeededKey } from './fixture.ts';
 import { OPERATION_HANDLERS } from './handlers.ts';
+import { ExposureRegistry } from './leaked-keys.ts';
+import { createLocalReporter, ReporterKeyRing, type LocalReporter, type ReporterPublicKey } from './reporter-keys.ts';
+import { createReportRoute } from './report-route.ts';
+import { WEBHOOK_HANDLERS } from './webhook-handlers.ts';
+import { createHttpTransport, type Transport } from './webhook-transport.ts';
+import { deliveryPolicy, WebhookService } from './webhooks.ts';
 import { createHttpServer, type RefusedRequest } from './http-server.ts';
 import { createRequestIdGenerator } from './ids.ts';
 import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
@@ -70,6 +76,18 @@ export interface ServerOptions {
    * Default: from HERALD_LEAK_AUDIT_DIR (see leak-audit.ts), i.e. none outside an audited run.
    */
   leakAudit?: LeakAudit | null;
+  /** Reporter public keys trusted for leaked-key reports, besides the fixture's and the local reporter's. */
+  reporterPublicKeys?: readonly ReporterPublicKey[];
+  /** Host names or addresses webhooks may be delivered to besides loopback (`--webhook-allow-host`). */
+  webhookAllowHosts?: readonly string[];
+  /** How a delivery attempt is sent (default: HTTP with the destination check); tests inject one. */
+  webhookTransport?: Transport;
+  /** How long an attempt may take before it counts as failed (default: the spec's policy, 10 s). */
+  webhookTimeoutMs?: number;
+  /** How long before `expires_at` api_key.expiring is sent (default 7 days). */
+  expiringNoticeSeconds?: number;
+  /** Check for due retries and expiries every this many real milliseconds (default 1000; 0: only when asked). */
+  webhookPollMs?: number;
 }
 
 /** What the app exposes about itself, for the CLI, tests and benchmarks. */
@@ -80,6 +98,9 @@ export interface HeraldHandle {
   readonly seededKeys: readonly SeededKey[];
   readonly testClockEnabled: boolean;
   readonly statsRouteEnabled: boolean;
+  /** The reporter made at start-up: its private key signs local leaked-key reports (tests, the suite). */
+  readonly localReporter: LocalReporter;
+  readonly webhooks: WebhookService;
   setPublicBaseUrl(url: string): void;
   /** Sizes of the bounded in-memory tables. */
   stats(): { rateLimitedKeys: number; throttledAddresses: number; idempotencyRecords: number; storeLookups: number };
@@ -147,9 +168,34 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     log: app.log,
     publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:4010' + contract.basePath,
     onSecretIssued,
+    webhooks: new WebhookService(store, clock, {
+      transport: options.webhookTransport ?? createHttpTransport({ allowHosts: options.webhookAllowHosts ?? [] }),
+      policy: deliveryPolicy(contract),
+      attemptTimeoutMs: options.webhookTimeoutMs,
+      expiringNoticeSeconds: options.expiringNoticeSeconds,
+      onSecretIssued,
+    }),
+    exposures: new ExposureRegistry(),
   };
 
   const fixture = typeof options.fixture === 'object' ? options.fixture : readFixture(options.fixture);
+  const localReporter = createLocalReporter();
+  const reporters = new ReporterKeyRing([
+    { key_identifier: localReporter.keyIdentifier, key: localReporter.publicKeyPem },
+    ...(fixture.reporter_public_keys ?? []),
+    ...(options.reporterPublicKeys ?? []),
+  ]);
+  // Retries and time-based events fall due by the server's clock; a real-time timer looks for
+  // them (the test clock's route and tests ask directly).
+  const pollMs = options.webhookPollMs ?? 1000;
+  if (pollMs > 0) {
+    const timer = setInterval(() => context.webhooks.runDue(), pollMs);
+    timer.unref();
+    app.addHook('onClose', (_instance, done) => {
+      clearInterval(timer);
+      done();
+    });
+  }
   const seededKeys = seedStore(store, hasher, fixture, contract, requestCompiler, clock.now());
   for (const key of seededKeys) onSecretIssued(key.secret);
   if (leakAudit) app.addHook('onClose', (_instance, done) => {
@@ -192,8 +238,15 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   // Where each known path is served and with which methods, for 405 answers.
   const knownPaths: Array<{ pattern: RegExp; methods: string[] }> = [];
 
+  const handlers = { ...OPERATION_HANDLERS, ...WEBHOOK_HANDLERS };
   for (const operation of contract.operations) {
-    const handler = OPERATION_HANDLERS[operation.operationId];
+    if (operation.scopesByForm === null) {
+      // The only operation without an API key is the signed leaked-key report.
+      if (operation.operationId !== 'reportLeakedKeys') throw new Error(`the spec's operation ${operation.operationId} takes no API key, and the server knows no other authentication for it`);
+      registerReport(app, createReportRoute(context, requestCompiler, operation, reporters), operation, stampHook);
+      continue;
+    }
+    const handler = handlers[operation.operationId];
     if (!handler) throw new Error(`no handler for the spec's operation ${operation.operationId}`);
     registerOperation(app, context, requestCompiler, operation, handler, stamp, stampHook);
   }
@@ -259,6 +312,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     seededKeys,
     testClockEnabled: testClock !== null,
     statsRouteEnabled: statsRoute !== null,
+    localReporter,
+    webhooks: context.webhooks,
     setPublicBaseUrl(url: string) {
       context.publicBaseUrl = url;
     },
@@ -310,6 +365,20 @@ function registerOperation(
       scope.addContentTypeParser('*', drainBody);
     }
     scope.route(route);
+  });
+}
+
+/** The report's body reaches its handler as the bytes received: the signature covers exactly them. */
+function registerReport(
+  app: FastifyInstance,
+  handler: (request: FastifyRequest, reply: FastifyReply) => void,
+  operation: Operation,
+  stampHook: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void,
+) {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.route({ method: operation.method, url: operation.servedPath.replace(/\{([^}]+)\}/g, ':$1'), onRequest: stampHook, handler });
   });
 }
 

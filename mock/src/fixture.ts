@@ -6,6 +6,7 @@ import { quotaPeriod } from './quota.ts';
 import { keyModeOfEnvironment } from './representations.ts';
 import type { SchemaCompiler } from './schema-compiler.ts';
 import { scopesInSpecOrder, type Contract } from './spec.ts';
+import type { ReporterPublicKey } from './reporter-keys.ts';
 import type { EnvironmentRecord, Store } from './store.ts';
 
 // The seed data of a reference server (mock/fixtures/demo.json by default): accounts on plans,
@@ -45,6 +46,8 @@ export interface FixtureAccount {
 
 export interface Fixture {
   accounts: FixtureAccount[];
+  /** Reporter keys trusted for leaked-key reports, in the format GitHub publishes its keys in. */
+  reporter_public_keys?: ReporterPublicKey[];
 }
 
 /** A seeded key, as `npm start` prints it and `--env-out` writes it. */

@@ -16,6 +16,7 @@ import type { ValidRequest } from './request-validation.ts';
 import type { ServerContext } from './server-context.ts';
 import { responseHeaderName, scopesInSpecOrder } from './spec.ts';
 import type { Channel, KeyRecord, SecretSlot } from './store.ts';
+import { eventKey } from './webhooks.ts';
 
 // One function per operation of the spec, by operationId. Each runs after authentication,
 // rate limiting, scope checks and request validation, reads and writes the store, and returns
@@ -144,6 +145,11 @@ const createApiKey: OperationHandler = (input) => {
     expiresAt,
     secret: slot,
   });
+  context.webhooks.emit('api_key.created', key.environmentId, now, {
+    key: eventKey(key),
+    scopes: key.scopes,
+    expires_at: key.expiresAt === null ? null : formatTimestamp(key.expiresAt),
+  });
   return {
     status: 201,
     json: { data: { ...apiKeyJson(key, now), secret } },
@@ -162,6 +168,11 @@ const revokeApiKey: OperationHandler = (input) => {
   const key = visibleKey(input, input.request.params.key_id);
   if (key === undefined) return NOT_FOUND_KEY;
   input.context.store.revokeKey(key.id, input.now);
+  input.context.webhooks.emit('api_key.revoked', key.environmentId, input.now, {
+    key: eventKey(key),
+    revoked_at: formatTimestamp(input.now),
+    reason: 'requested',
+  });
   return { status: 204 };
 };
 
@@ -172,6 +183,10 @@ const regenerateApiKey: OperationHandler = (input) => {
   const grace = body.grace_period_seconds ?? 0;
   const { secret, slot } = newSecret(input);
   const updated = input.context.store.replaceSecret(key.id, slot, grace > 0 ? input.now + grace * 1000 : null, input.now);
+  input.context.webhooks.emit('api_key.regenerated', key.environmentId, input.now, {
+    key: eventKey(updated),
+    grace_period_ends_at: grace > 0 ? formatTimestamp(input.now + grace * 1000) : null,
+  });
   return { status: 200, json: { data: { ...apiKeyJson(updated, input.now), secret } }, containsSecret: true };
 };
 

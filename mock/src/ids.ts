@@ -1,11 +1,11 @@
 import { encodeBase62Fixed, randomBase62 } from './base62.ts';
 
-// Resource ids: a type prefix and 24 base62 characters (the spec's KeyId, EnvironmentId,
+// Resource ids: a type prefix and 24 base62 characters (the spec's KeyId, EnvironmentId, WebhookEndpointId, WebhookEventId, WebhookDeliveryId,
 // NotificationId, ApplicationIdentifier and RequestId patterns).
 
 export const ID_BODY_LENGTH = 24;
 
-export type IdPrefix = 'key_' | 'env_' | 'ntf_' | 'app_' | 'req_';
+export type IdPrefix = 'key_' | 'env_' | 'ntf_' | 'app_' | 'req_' | 'whe_' | 'msg_' | 'dlv_';
 
 export function newId(prefix: IdPrefix): string {
   return prefix + randomBase62(ID_BODY_LENGTH);

@@ -26,6 +26,7 @@ export const SERVER_PROBLEM_CODES = [
   'quota_exceeded',
   'authentication_throttled',
   'internal_error',
+  'invalid_report_signature',
 ] as const;
 
 export type ProblemCode = (typeof SERVER_PROBLEM_CODES)[number];

@@ -7,7 +7,9 @@ import type { KeyHasher } from './key-hashing.ts';
 import type { ProblemCatalogue } from './problems.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Contract } from './spec.ts';
+import type { ExposureRegistry } from './leaked-keys.ts';
 import type { Store } from './store.ts';
+import type { WebhookService } from './webhooks.ts';
 
 /** The parts of one running server, built once by `buildServer` and shared by its hooks and handlers. */
 export interface ServerContext {
@@ -26,4 +28,8 @@ export interface ServerContext {
   publicBaseUrl: string;
   /** Every secret the server issues passes through here (tests count them; the leak audit records them). */
   readonly onSecretIssued: (secret: string) => void;
+  /** Webhook endpoints, key-lifecycle events and their deliveries. */
+  readonly webhooks: WebhookService;
+  /** Keys revoked on a leaked-key report, by the SHA-256 of the reported token. */
+  readonly exposures: ExposureRegistry;
 }

@@ -132,6 +132,8 @@ function registerTestClock(app: FastifyInstance, context: ServerContext, clock: 
     if (field === 'advance_seconds') {
       clock.advance(seconds * 1000);
       context.log.info({ advanceSeconds: seconds, now: formatTimestamp(clock.now()) }, 'test clock advanced');
+      // Retries and expiry events that fell due in the time travelled start now, not at the next tick.
+      context.webhooks.runDue();
     } else {
       const moved = clock.rewind(seconds * 1000) / 1000;
       context.log.info({ rewindSeconds: moved, now: formatTimestamp(clock.now()) }, 'test clock moved back');

@@ -112,6 +112,9 @@ export function envVariables(herald: HeraldHandle, origin: string): Record<strin
   for (const key of herald.seededKeys) if (key.envVar) env[key.envVar] = key.secret;
   if (herald.testClockEnabled) env.HERALD_TEST_CLOCK_URL = origin + TEST_CLOCK_PATH;
   if (herald.statsRouteEnabled) env.HERALD_STATS_URL = origin + STATS_PATH;
+  // The reporter this server trusts and made at start-up: the suite signs leaked-key reports with it.
+  env.HERALD_REPORTER_KEY_IDENTIFIER = herald.localReporter.keyIdentifier;
+  env.HERALD_REPORTER_PRIVATE_KEY = herald.localReporter.privateKeyBase64;
   return env;
 }
 

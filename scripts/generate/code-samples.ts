@@ -7,7 +7,9 @@ import { AUTH_SCHEMES, credentialHeader, type AuthScheme, type SecuritySchemes }
 import { DEFAULTS } from '../../client/defaults.ts';
 import { idempotencyKey, paginatedOperations } from './contract-facts.ts';
 import {
+  isObject,
   jsonRequestBody,
+  resolve,
   listOperations,
   parameterExample,
   responseHasContent,
@@ -61,6 +63,10 @@ interface SampleRequest {
   idempotencyHeader: string | undefined;
   /** The query parameter of the cursor when the operation is cursor-paginated: the clients page with `paginate`. */
   cursorParam: string | undefined;
+  /** Whether the success body wraps its payload in `data` (every body but the partner program's). */
+  wrapsData: boolean;
+  /** `security: []`: the operation takes no API key (the leaked-key report, signed instead). */
+  keyless: boolean;
 }
 
 export function codeSamplesFor(document: JsonObject, operation: Operation): CodeSample[] {
@@ -108,8 +114,20 @@ function sampleRequest(document: JsonObject, operation: Operation): SampleReques
     returnsBody: responseHasContent(document, operation, successStatus(operation)),
     idempotencyHeader: takesKey ? key.header : undefined,
     cursorParam: operation.method === 'get' ? paginatedOperations(document, operations)[operation.path]?.cursor : undefined,
+    wrapsData: successWrapsData(document, operation),
+    keyless: Array.isArray(operation.object.security) && operation.object.security.length === 0,
   };
 }
+
+function successWrapsData(document: JsonObject, operation: Operation): boolean {
+  const response = resolve(document, ((operation.object.responses ?? {}) as JsonObject)[successStatus(operation)]);
+  const media = isObject(response.content) ? resolve(document, Object.values(response.content)[0]) : undefined;
+  const schema = media?.schema === undefined ? undefined : resolve(document, media.schema);
+  return schema === undefined || (isObject(schema.properties) && 'data' in schema.properties);
+}
+
+/** The comment of every sample of an operation without a key. */
+const KEYLESS_NOTE = 'No API key: the request is authenticated by its own signature (see the description).';
 
 function title(request: SampleRequest): string {
   return `${request.operation.summary} (${request.operation.method.toUpperCase()} ${request.operation.path})`;
@@ -137,7 +155,7 @@ function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
   const args: string[] = [];
   const method = operation.method === 'get' ? '' : `--request ${operation.method.toUpperCase()} `;
   args.push(`${method}${doubleQuoted(url, true)}`);
-  args.push(`--header ${doubleQuoted(`${credential.name}: ${credential.value}`, true)}`);
+  if (!request.keyless) args.push(`--header ${doubleQuoted(`${credential.name}: ${credential.value}`, true)}`);
   const setup: string[] = [];
   for (const [name, value] of request.headerParams) {
     if (value instanceof TsExpression) {
@@ -152,8 +170,7 @@ function curlSample(request: SampleRequest, schemes: SecuritySchemes): string {
   }
   return [
     `# ${title(request)}`,
-    `# The key can also go in ${others.join(' or in ')};`,
-    '# send it in exactly one header.',
+    ...(request.keyless ? [`# ${KEYLESS_NOTE}`] : [`# The key can also go in ${others.join(' or in ')};`, '# send it in exactly one header.']),
     ...setup,
     `curl ${args.join(' \\\n  ')}`,
     '',
@@ -182,9 +199,52 @@ function callAndPrint(request: SampleRequest, call: string): string[] {
     ...(request.idempotencyHeader ? [`// The client sends an ${request.idempotencyHeader} of its own making, the same on each retry of this call.`] : []),
     `const ${request.returnsBody ? '{ data, error, response }' : '{ error, response }'} = await ${call};`,
     'if (error) throw error; // a HeraldApiError: error.code (switch on it), error.detail, error.requestId, error.retryAfter',
-    request.returnsBody ? 'console.log(data.data);' : 'console.log(response.status);',
+    request.returnsBody ? (request.wrapsData ? 'console.log(data.data);' : 'console.log(data);') : 'console.log(response.status);',
     '',
   ];
+}
+
+/**
+ * The TypeScript samples of an operation without a key: the plain clients underneath ours
+ * (`createHeraldClient` and `createHeraldSdkClient` exist to send a key), typed from the spec.
+ */
+function keylessSample(request: SampleRequest, flavour: 'openapi-fetch' | 'hey-api'): string {
+  const { operation } = request;
+  const print = [
+    'if (error) throw new Error(`${response.status} ${error.code}: ${error.detail}`);',
+    request.returnsBody ? (request.wrapsData ? 'console.log(data.data);' : 'console.log(data);') : 'console.log(response.status);',
+    '',
+  ];
+  const result = request.returnsBody ? '{ data, error, response }' : '{ error, response }';
+  if (flavour === 'openapi-fetch') {
+    const init: string[] = [];
+    if (request.headerParams.length) init.push(`params: ${tsLiteral({ header: objectOf(request.headerParams) }, '  ')}`);
+    if (request.body) init.push(`body: ${tsLiteral(request.body.value, '  ')}`);
+    return [
+      `// ${title(request)}`,
+      `// ${KEYLESS_NOTE}`,
+      "import createClient from 'openapi-fetch';",
+      `import type { paths } from ${tsString(CLIENT_PACKAGE)};`,
+      '',
+      `const herald = createClient<paths>({ baseUrl: ${baseUrlExpression(request)} });`,
+      '',
+      `const ${result} = await herald.${operation.method.toUpperCase()}(${tsString(operation.path)}, {\n${init.map((line) => `  ${line},`).join('\n')}\n});`,
+      ...print,
+    ].join('\n');
+  }
+  const options: string[] = [];
+  if (request.headerParams.length) options.push(`headers: ${tsLiteral(objectOf(request.headerParams), '  ')}`);
+  if (request.body) options.push(`body: ${tsLiteral(request.body.value, '  ')}`);
+  return [
+    `// ${title(request)}`,
+    `// ${KEYLESS_NOTE}`,
+    `import { client, ${operation.operationId} } from ${tsString(SDK_ENTRY)};`,
+    '',
+    `client.setConfig({ baseUrl: ${baseUrlExpression(request)} });`,
+    '',
+    `const ${result} = await ${operation.operationId}({\n${options.map((line) => `  ${line},`).join('\n')}\n});`,
+    ...print,
+  ].join('\n');
 }
 
 /** The closing lines of a sample for a cursor-paginated operation: every item, page after page. */
@@ -220,6 +280,7 @@ function ownHeaders(request: SampleRequest): [string, unknown][] {
 }
 
 function openapiFetchSample(request: SampleRequest): string {
+  if (request.keyless) return keylessSample(request, 'openapi-fetch');
   const { operation } = request;
   const params: Record<string, unknown> = {};
   if (request.pathParams.length) params.path = objectOf(request.pathParams);
@@ -244,6 +305,7 @@ function openapiFetchSample(request: SampleRequest): string {
 }
 
 function heyApiSample(request: SampleRequest): string {
+  if (request.keyless) return keylessSample(request, 'hey-api');
   const { operation } = request;
   const options: string[] = ['client: herald'];
   if (request.pathParams.length) options.push(`path: ${tsLiteral(objectOf(request.pathParams), '  ')}`);

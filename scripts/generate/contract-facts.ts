@@ -163,6 +163,9 @@ export function paginatedOperations(document: JsonObject, operations: Operation[
   for (const operation of operations) {
     const cursor = operation.parameters.find((p) => p.in === 'query' && refersTo(document, p.schema, CURSOR_SCHEMA));
     if (!cursor) continue;
+    // `paginate` takes a path and a query: a list under a resource (an endpoint's deliveries, with
+    // a path parameter) is paged through by hand with `cursor`.
+    if (operation.parameters.some((p) => p.in === 'path')) continue;
     if (operation.method !== 'get') throw new Error(`${operation.operationId}: only GET operations can be paged through`);
     const response = resolve(document, (operation.object.responses as JsonObject)[successStatus(operation)]);
     const media = Object.entries((response.content ?? {}) as JsonObject).find(([type]) => type === 'application/json' || type.endsWith('+json'));

@@ -5,7 +5,7 @@
 // examples against the JSON Schema (patterns, formats, bounds); this check adds the view of the
 // code people compile against.
 //
-// Covered: media-type examples of operations (requests and responses) and of component
+// Covered: media-type examples of operations and of webhooks (requests and responses) and of component
 // responses; `example` of the parameters an operation writes itself, of component parameters and
 // headers; `examples` of component schemas and
 // of their properties (through `properties`, `allOf` and `items`). An example anywhere else
@@ -94,8 +94,12 @@ function contentExamples(document: JsonObject, content: unknown, at: string[], t
 }
 
 function operationExamples(document: JsonObject): CheckedExample[] {
-  return listOperations(document).flatMap((operation) => {
-    const at = ['paths', operation.path, operation.method];
+  // Webhooks are Path Items too (OpenAPI 3.1), keyed by event name; openapi-typescript puts their
+  // operations among `operations`, so their examples are typed the same way.
+  const webhooks = listOperations({ ...document, paths: document.webhooks ?? {} }).map((operation) => ({ ...operation, section: 'webhooks' }));
+  const all = [...listOperations(document).map((operation) => ({ ...operation, section: 'paths' })), ...webhooks];
+  return all.flatMap((operation) => {
+    const at = [operation.section, operation.path, operation.method];
     const type = index('operations', operation.operationId);
     const checks: CheckedExample[] = [];
     // Parameters written in the operation itself (a `$ref`'d one is a component, checked below).

@@ -10,7 +10,9 @@
 // - a fresh `Idempotency-Key` ({{$guid}}) per request, for every header of schema IdempotencyKey;
 // - the key in one variable, {{apiKey}}, sent as a bearer token (the bare key works pasted);
 // - tests per request: the documented success status, content type, JSON body and its schema,
-//   every required header present, and every documented header's value against its schema.
+//   every required header present, and every documented header's value against its schema;
+// - an operation without a key (`security: []`, the signed leaked-key report) sends the spec's
+//   example signature, which no deployment trusts, and is tested against its documented 401.
 //
 // Portman and openapi-to-postmanv2 give every item a random id; they are removed, so the file is
 // a pure function of the spec (Postman assigns ids on import).
@@ -122,6 +124,9 @@ function headerSchemaTest(document: JsonObject, operation: Operation): string | 
   ].join('\n');
 }
 
+/** What a keyless operation's request gets with the spec's example signature: the documented refusal. */
+export const KEYLESS_STATUS = '401';
+
 /** Portman's configuration for the spec (see the top of this file for what it asks for). */
 export function portmanConfig(document: JsonObject): JsonObject {
   const operations = listOperations(document);
@@ -154,17 +159,21 @@ export function portmanConfig(document: JsonObject): JsonObject {
     }
   }
 
+  const checks = {
+    statusCode: { enabled: true },
+    contentType: { enabled: true },
+    jsonBody: { enabled: true },
+    schemaValidation: { enabled: true },
+    headersPresent: { enabled: true },
+  };
+  const keyless = operations.filter((o) => Array.isArray(o.object.security) && o.object.security.length === 0).map((o) => o.operationId);
   return {
     version: 1,
     tests: {
-      contractTests: [{
-        openApiOperation: '*::/*',
-        statusCode: { enabled: true },
-        contentType: { enabled: true },
-        jsonBody: { enabled: true },
-        schemaValidation: { enabled: true },
-        headersPresent: { enabled: true },
-      }],
+      contractTests: [
+        { openApiOperation: '*::/*', ...(keyless.length ? { excludeForOperations: keyless } : {}), ...checks },
+        ...keyless.map((operationId) => ({ openApiOperationId: operationId, openApiResponse: KEYLESS_STATUS, ...checks })),
+      ],
       extendTests: operations.flatMap((operation) => {
         const test = headerSchemaTest(document, operation);
         return test ? [{ openApiOperationId: operation.operationId, tests: [test] }] : [];

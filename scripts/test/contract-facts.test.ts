@@ -39,7 +39,7 @@ describe('contract facts', () => {
       const takes = operation.parameters.some((p) => p.in === 'header' && p.name === facts.idempotencyKey.header);
       expect(takes, operation.operationId).toBe(facts.idempotencyKey.operations.includes(`${operation.method.toUpperCase()} ${operation.path}`));
     }
-    expect(Object.keys(facts.paginatedOperations)).toEqual(['/api-keys']);
+    expect(Object.keys(facts.paginatedOperations)).toEqual(['/api-keys', '/webhook-endpoints']);
     expect(facts.responseHeaders.retryAfter).toBe('Retry-After');
   });
 
@@ -57,6 +57,7 @@ describe('contract facts', () => {
       'DELETE /api-keys/{key_id}',
       'POST /api-keys/{key_id}/regenerate',
       'POST /notifications',
+      'POST /webhook-endpoints',
     ]);
   });
 

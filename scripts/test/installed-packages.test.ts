@@ -270,6 +270,13 @@ await herald.GET('/no-such-path');
     for (const operation of standalone) {
       for (const flavour of ['openapi-fetch', 'hey-api']) {
         const ran = await run('node', [join(folder, 'out', `${operation.operationId}.${flavour}.js`)], { env });
+        const security = operation.object.security;
+        if (Array.isArray(security) && security.length === 0) {
+          // The signed leaked-key report: its samples send the spec's example signature, which the
+          // mock does not trust, and fail cleanly with the documented refusal.
+          expect(ran.stderr, `${operation.operationId}.${flavour}`).toMatch(/401 invalid_report_signature/);
+          continue;
+        }
         expect(ran.code, `${operation.operationId}.${flavour}: ${ran.stderr}`).toBe(0);
         expect(ran.stdout.trim().length, `${operation.operationId}.${flavour}`).toBeGreaterThan(0);
       }

@@ -16,7 +16,9 @@ import { REPO_ROOT } from '../generate/repo-root.ts';
 const run = promisify(execFile);
 const spec = JSON.parse(await readFile(join(REPO_ROOT, BUNDLE_JSON), 'utf8')) as JsonObject;
 const operations = listOperations(spec);
-const standalone = operations.filter((operation) => !operation.parameters.some((p) => p.in === 'path'));
+// The leaked-key report takes no key but a reporter's signature, which a sample cannot make: its
+// samples send the spec's example signature (GitHub's) and get a clean refusal, tested below.
+const standalone = operations.filter((operation) => !operation.parameters.some((p) => p.in === 'path') && operation.operationId !== 'reportLeakedKeys');
 const sample = (operationId: string, suffix: string) => join(REPO_ROOT, SAMPLES_DIR, `${operationId}${suffix}`);
 
 describe('samples against the reference server', () => {
@@ -32,7 +34,7 @@ describe('samples against the reference server', () => {
 
   it('covers the operations that need no existing resource', () => {
     expect(standalone.map((operation) => operation.operationId).sort())
-      .toEqual(['createApiKey', 'getEnvironment', 'getUsage', 'listApiKeys', 'ping', 'sendNotification']);
+      .toEqual(['createApiKey', 'createWebhookEndpoint', 'getEnvironment', 'getUsage', 'listApiKeys', 'listWebhookEndpoints', 'ping', 'sendNotification']);
   });
 
   describe.each(standalone.map((operation) => [operation.operationId] as const))('%s', (operationId) => {
@@ -51,6 +53,16 @@ describe('samples against the reference server', () => {
       expect(printed).toHaveBeenCalledTimes(1);
       expect(printed.mock.calls[0][0]).toBeTypeOf('object');
     });
+  });
+
+  it('the leaked-key report samples send no key and get a clean 401 for the example signature', async () => {
+    const { stdout } = await run('bash', ['-c', `bash ${sample('reportLeakedKeys', '.curl.sh')}`], {
+      env: { PATH: process.env.PATH, HERALD_BASE_URL: server.baseUrl },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ status: 401, code: 'invalid_report_signature' });
+    vi.stubEnv('HERALD_BASE_URL', server.baseUrl);
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await expect(import(pathToFileURL(sample('reportLeakedKeys', '.openapi-fetch.ts')).href)).rejects.toThrow(/^401 invalid_report_signature: /);
   });
 
   it('a sample naming an example id gets a clean 404 problem, not a crash', async () => {

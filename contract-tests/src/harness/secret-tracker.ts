@@ -32,10 +32,17 @@ export class SecretTracker {
     }
   }
 
-  private secretsIn(value: unknown): string[] {
-    if (typeof value === 'string') return this.format.pattern.test(value) ? [value] : [];
+  private secretsIn(value: unknown, property?: string): string[] {
+    // A key by its format; any other secret a response issues by its name (a webhook endpoint's
+    // `secret`, whsec_…): both are shown once and redacted everywhere after.
+    if (typeof value === 'string') return this.format.pattern.test(value) || (property === 'secret' && value.length >= 16) ? [value] : [];
     if (Array.isArray(value)) return value.flatMap((v) => this.secretsIn(v));
-    if (value && typeof value === 'object') return Object.values(value).flatMap((v) => this.secretsIn(v));
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([name, v]) => this.secretsIn(v, name));
     return [];
+  }
+
+  /** Every secret the suite knows (configured, issued, seen): what no event may carry. */
+  all(): string[] {
+    return [...this.issued];
   }
 }

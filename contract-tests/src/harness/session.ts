@@ -13,6 +13,7 @@ import { checkEveryResponse } from './response-checks.ts';
 import { Resources } from './resources.ts';
 import type { Credential, Scenario, SendOptions } from './scenario.ts';
 import { SecretTracker } from './secret-tracker.ts';
+import { WebhookReceiver } from './webhook-receiver.ts';
 import { TargetStats } from './stats.ts';
 
 /** The configuration of one run, with the run's id (it names the keys the suite creates). */
@@ -50,6 +51,7 @@ export const NEEDS = {
   inactiveAccount: { option: 'inactiveAccountApiKey', reason: 'HERALD_INACTIVE_ACCOUNT_API_KEY is not set (a key of an inactive account)' },
   nearQuota: { option: 'nearQuotaApiKey', reason: 'HERALD_NEAR_QUOTA_API_KEY is not set (a key of an account close to its monthly quota)' },
   testClock: { option: 'testClockUrl', reason: 'HERALD_TEST_CLOCK_URL is not set (the check would lock this address out for a minute without a clock to move past it)' },
+  reporter: { option: 'reporterPrivateKey', reason: 'HERALD_REPORTER_PRIVATE_KEY and HERALD_REPORTER_KEY_IDENTIFIER are not set (a leaked-key reporter the deployment trusts; `herald-mock --env-out` writes its own)' },
   stats: { option: 'statsUrl', reason: "HERALD_STATS_URL is not set (the deployment's read-only counters; what a server looks up and keeps is not visible in its answers)" },
 } satisfies Record<string, Need>;
 
@@ -75,17 +77,36 @@ export class Session {
   private targetOffsetMs = 0;
   private unansweredInARow = 0;
 
-  constructor(readonly config: WorkerConfig, control?: RunControl) {
+  /**
+   * `redactor`: the run's own (what the reports are redacted with), so that every secret the
+   * session learns — keys it creates, a webhook endpoint's signing secret — is redacted there too.
+   */
+  constructor(readonly config: WorkerConfig, control?: RunControl, redactor?: Redactor) {
     this.control = control ?? { signal: new AbortController().signal, stop: () => undefined };
     this.contract = Contract.load(config.specPath);
     this.http = new HttpClient(config.baseUrl, { timeoutMs: config.timeoutMs, signal: this.control.signal });
     const configured = configuredKeys(config);
-    this.redactor = new Redactor(configured);
+    this.redactor = redactor ?? new Redactor([...configured, config.reporterPrivateKey]);
     this.secrets = new SecretTracker(this.redactor, this.contract.keyFormat, configured);
     this.clock = new TargetClock(this.http, config.testClockUrl, (seconds) => { this.targetOffsetMs += seconds * 1000; });
     this.stats = new TargetStats(this.http, config.statsUrl);
     this.resources = new Resources(this);
     this.coverage = new Coverage(this.contract);
+  }
+
+  /** The receiver webhooks are delivered to, started on first use and closed by cleanup. */
+  private webhookReceiver: WebhookReceiver | undefined;
+  /** Webhook endpoints the suite registered and has not deleted yet (cleanup deletes them). */
+  readonly webhookEndpoints = new Set<string>();
+
+  async receiver(): Promise<WebhookReceiver> {
+    this.webhookReceiver ??= new WebhookReceiver(this.config.callbackHost, this.config.callbackPort);
+    await this.webhookReceiver.start();
+    return this.webhookReceiver;
+  }
+
+  async closeReceiver(): Promise<void> {
+    await this.webhookReceiver?.close();
   }
 
   /** The target's current time, as its last Date header (and test-clock moves) tell. */
@@ -201,6 +222,7 @@ export class Session {
     if (presented.length > 0 && reply.status === 401) s.ledger.failedAuthentications++;
     checkEveryResponse(s, reply);
     this.followIssuedKeys(reply);
+    this.followWebhookEndpoints(reply);
     if (op && reply.answered) {
       const form = options.auth && !('headers' in options.auth) ? (options.auth.form ?? this.contract.credentialForms[0]) : undefined;
       const presentedKey = presented.length === 1 ? this.keyBySecret(presented[0]) : undefined;
@@ -232,6 +254,14 @@ export class Session {
     }
   }
 
+  /** Endpoints created by any scenario are deleted at cleanup, so a run leaves none behind. */
+  private followWebhookEndpoints(reply: Reply): void {
+    if (reply.status < 200 || reply.status >= 300 || !reply.op) return;
+    const id = reply.data<{ id?: unknown }>()?.id;
+    if (typeof id !== 'string') return;
+    if (reply.op.id === 'createWebhookEndpoint') this.webhookEndpoints.add(id);
+  }
+
   /**
    * A success that carries a key id and a secret issued a key (create) or a new secret
    * (regenerate): follow it, so that budgets stay right and cleanup revokes what was created.
@@ -240,6 +270,9 @@ export class Session {
     if (reply.status < 200 || reply.status >= 300) return;
     const data = reply.data<{ id?: unknown; secret?: unknown }>();
     if (typeof data?.id !== 'string' || typeof data.secret !== 'string') return;
+    // Other resources show a secret once too (a webhook endpoint's whsec_ signing secret): only
+    // an API key's secret makes a key to follow and revoke.
+    if (!this.contract.keyFormat.pattern.test(data.secret)) return;
     const owner = this.allPools().find((pool) => pool.knows(data.id as string));
     if (owner) owner.replaceSecret(data.id, data.secret);
     else if (!reply.op?.parameters.some((p) => p.in === 'path')) {

@@ -43,6 +43,13 @@ export interface SuiteConfig {
   har?: string;
   /** No progress lines on stderr. */
   quiet: boolean;
+  /** The host or address the target can reach the suite's webhook receiver at (default 127.0.0.1). */
+  callbackHost: string;
+  /** The port of the receiver (0: any free one). */
+  callbackPort: number;
+  /** A leaked-key reporter the target trusts: its key identifier and its PKCS#8 private key (base64 DER or PEM). */
+  reporterKeyIdentifier?: string;
+  reporterPrivateKey?: string;
 }
 
 /** Every key the configuration holds (the secrets a run must keep out of what it prints). */
@@ -80,6 +87,10 @@ export const OPTIONS: OptionDefinition[] = [
   { key: 'nearQuotaApiKey', flag: 'near-quota-api-key', env: 'HERALD_NEAR_QUOTA_API_KEY', kind: 'secret', help: 'Key of an account close to its monthly quota: enables quotas.exceeded' },
   { key: 'testClockUrl', flag: 'test-clock-url', env: 'HERALD_TEST_CLOCK_URL', kind: 'string', help: 'Test clock of the deployment: time travel for grace periods and expiry, and enables throttle.failed-auth' },
   { key: 'statsUrl', flag: 'stats-url', env: 'HERALD_STATS_URL', kind: 'string', help: "Read-only counters of the deployment (the reference server's /_herald/stats): enables auth.malformed-key-no-lookup and auth.unknown-key-no-state" },
+  { key: 'callbackHost', flag: 'callback-host', env: 'HERALD_CALLBACK_HOST', kind: 'string', help: "Host or address at which the target can reach the suite's webhook receiver (like Schemathesis' callback host); default 127.0.0.1" },
+  { key: 'callbackPort', flag: 'callback-port', env: 'HERALD_CALLBACK_PORT', kind: 'integer', help: 'Port of the webhook receiver; default: any free one' },
+  { key: 'reporterKeyIdentifier', flag: 'reporter-key-identifier', env: 'HERALD_REPORTER_KEY_IDENTIFIER', kind: 'string', help: 'Key identifier of a leaked-key reporter the target trusts: with --reporter-private-key, enables the leaks rules' },
+  { key: 'reporterPrivateKey', flag: 'reporter-private-key', env: 'HERALD_REPORTER_PRIVATE_KEY', kind: 'secret', help: "That reporter's ECDSA P-256 private key (PKCS#8, base64 DER or PEM): the suite signs reports with it" },
   { key: 'profile', flag: 'profile', env: 'HERALD_PROFILE', kind: 'profile', help: 'full (default) or stateless (only what a stateless mock honours)' },
   { key: 'maxBurst', flag: 'max-burst', env: 'HERALD_MAX_BURST', kind: 'integer', help: 'Most requests a single burst may send (rate limit, quota, throttle); default 1000' },
   { key: 'timeoutMs', flag: 'timeout', env: 'HERALD_TIMEOUT_MS', kind: 'integer', help: 'Deadline of each whole exchange (headers and body) in ms; an overrun fails responses.answered; default 10000' },
@@ -180,6 +191,10 @@ function validate(raw: Partial<Record<keyof SuiteConfig, string | boolean>>): Su
     seed: seed === undefined ? randomInt(0x7fffffff) : Number(seed),
     fuzzRuns: nonNegativeInteger(text('fuzzRuns'), DEFAULT_FUZZ_RUNS, '--fuzz-runs / HERALD_FUZZ_RUNS'),
     har: text('har'),
+    callbackHost: text('callbackHost') ?? '127.0.0.1',
+    callbackPort: nonNegativeInteger(text('callbackPort'), 0, '--callback-port / HERALD_CALLBACK_PORT'),
+    reporterKeyIdentifier: text('reporterKeyIdentifier'),
+    reporterPrivateKey: text('reporterPrivateKey'),
   };
 }
 

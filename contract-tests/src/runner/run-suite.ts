@@ -42,7 +42,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   const startedAt = new Date();
   const started = performance.now();
   const errors: string[] = [];
-  const redactor = new Redactor(configuredKeys(config));
+  const redactor = new Redactor([...configuredKeys(config), config.reporterPrivateKey]);
   options.onRedactor?.(redactor);
   let stopped: StopNote | undefined;
   const controller = new AbortController();
@@ -104,7 +104,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   probeHttp.close();
 
   try {
-    session = useSession(new Session({ ...config, runId: randomBytes(4).toString('hex') }, control));
+    session = useSession(new Session({ ...config, runId: randomBytes(4).toString('hex') }, control, redactor));
     if (options.onExchange) session.http.onExchange(options.onExchange);
     const current = session;
     if (!session.stateless) {

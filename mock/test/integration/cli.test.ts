@@ -53,6 +53,8 @@ describe('herald-mock (mock/start.ts, npm start)', () => {
           'HERALD_NEAR_QUOTA_API_KEY',
           'HERALD_TEST_CLOCK_URL',
           'HERALD_STATS_URL',
+          'HERALD_REPORTER_KEY_IDENTIFIER',
+          'HERALD_REPORTER_PRIVATE_KEY',
         ].sort(),
       );
       expect(env.HERALD_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);

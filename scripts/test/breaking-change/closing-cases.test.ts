@@ -6,7 +6,7 @@ import { renderText } from '../../breaking-change/report-text.ts';
 import { plainResult } from '../../breaking-change/result.ts';
 import { Spec } from '../../breaking-change/spec.ts';
 import { diffSpecs } from '../../breaking-change/diff.ts';
-import { clone, CURRENT, type Doc, operation, operations, parameter, parameterEntry, refOf, response } from './plant.ts';
+import { clone, CURRENT, type Doc, operation, operations, parameter, parameterEntry, refOf, response, keyedOperations, operationsSharingParameter } from './plant.ts';
 
 function report(plant: (doc: Doc) => void): { text: string; exitCode: number; findings: number } {
   const planted = clone();
@@ -18,7 +18,8 @@ function report(plant: (doc: Doc) => void): { text: string; exitCode: number; fi
   return { text: renderText(result), exitCode: result.exitCode, findings: findings.length };
 }
 
-const everyOperation = operations(CURRENT).length;
+// A security scheme reaches every operation that takes a key.
+const everyOperation = keyedOperations(CURRENT).length;
 
 describe('what the gate prints for the four named changes', () => {
   it('X-API-Key moved to a query parameter', () => {
@@ -60,6 +61,7 @@ describe('what the gate prints for the four named changes', () => {
     expect(exitCode).toBe(1);
     expect(text).toContain(`BREAKING   request.bound-tightened  ${refOf(parameterEntry(CURRENT, 'listApiKeys', 'limit'))}/schema/maximum\n`);
     expect(text).toContain('  query parameter limit: maximum lowered from 100 to 50 — values that were valid are now refused (400)\n');
-    expect(text).toContain('  operation: GET /api-keys\n');
+    const sharing = operationsSharingParameter(CURRENT, 'listApiKeys', 'limit');
+    expect(text).toContain(sharing.length === 1 ? '  operation: GET /api-keys\n' : `  ${sharing.length} operations: GET /api-keys,`);
   });
 });

@@ -132,6 +132,20 @@ export function operations(doc: Doc): Obj[] {
   return Object.values<Obj>(doc.paths).flatMap((item) => Object.values<Obj>(item).filter((op) => op?.operationId));
 }
 
+/** The operations that take an API key: all but those with `security: []` (the signed leaked-key report). */
+export function keyedOperations(doc: Doc): Obj[] {
+  return operations(doc).filter((op) => !(Array.isArray(op.security) && op.security.length === 0));
+}
+
+/** The operations that list the same parameter entry (a shared `$ref`) as `operationId` does for `name`. */
+export function operationsSharingParameter(doc: Doc, operationId: string, name: string): Obj[] {
+  const ref = parameterEntry(doc, operationId, name).$ref;
+  return operations(doc).filter((op) => {
+    const item = Object.values<Obj>(doc.paths).find((candidate) => Object.values(candidate).includes(op));
+    return [...(item.parameters ?? []), ...(op.parameters ?? [])].some((p: Obj) => p.$ref === ref);
+  });
+}
+
 /** Every security requirement list of the document: the root's and each operation's own. */
 export function securityLists(doc: Doc): Obj[][] {
   return [doc.security, ...operations(doc).map((op) => op.security)].filter(Array.isArray);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../breaking-change/rules.ts';
 import {
   classified, CURRENT, deref, type Doc, holderOf, operation, operations, parameter, parameterEntry, plantedFindings, problem, property,
-  propertyRef, refOf, requestSchema, response, responseSchema, securityLists,
+  propertyRef, refOf, requestSchema, response, responseSchema, securityLists, keyedOperations, operationsSharingParameter,
 } from './plant.ts';
 
 interface PlantedCase {
@@ -23,6 +23,8 @@ interface PlantedCase {
 }
 
 const ALL_OPERATIONS = operations(CURRENT).length;
+/** What a security scheme reaches: every operation that takes a key. */
+const KEYED_OPERATIONS = keyedOperations(CURRENT).length;
 
 /** How many operations answer `status` with the same shared response as `operationId` does. */
 function sharing(status: string, operationId: string): number {
@@ -45,7 +47,7 @@ const CASES: PlantedCase[] = [
     },
     forward: ['breaking auth.scheme-removed'],
     reverse: ['compatible auth.scheme-added'],
-    at: { rule: 'auth.scheme-removed', pointer: '#/components/securitySchemes/XApiKey', operations: ALL_OPERATIONS },
+    at: { rule: 'auth.scheme-removed', pointer: '#/components/securitySchemes/XApiKey', operations: KEYED_OPERATIONS },
   },
   {
     name: 'a security scheme renamed (same header, same scopes)',
@@ -79,7 +81,7 @@ const CASES: PlantedCase[] = [
     plant: (doc) => (doc.components.securitySchemes.XApiKey.in = 'query'),
     forward: ['breaking auth.scheme-location-changed'],
     reverse: ['breaking auth.scheme-location-changed'],
-    at: { rule: 'auth.scheme-location-changed', pointer: '#/components/securitySchemes/XApiKey/in', operations: ALL_OPERATIONS },
+    at: { rule: 'auth.scheme-location-changed', pointer: '#/components/securitySchemes/XApiKey/in', operations: KEYED_OPERATIONS },
   },
   {
     name: "a scheme's `name` changed (X-API-Key → X-Herald-Key)",
@@ -108,7 +110,7 @@ const CASES: PlantedCase[] = [
     plant: (doc) => (doc.components.securitySchemes.AuthorizationApiKey['x-herald-authorization-scheme'] = 'Key'),
     forward: ['breaking auth.authorization-word-changed'],
     reverse: ['breaking auth.authorization-word-changed'],
-    at: { rule: 'auth.authorization-word-changed', pointer: '#/components/securitySchemes/AuthorizationApiKey/x-herald-authorization-scheme', operations: ALL_OPERATIONS },
+    at: { rule: 'auth.authorization-word-changed', pointer: '#/components/securitySchemes/AuthorizationApiKey/x-herald-authorization-scheme', operations: KEYED_OPERATIONS },
   },
   {
     name: 'a credential alternative dropped from an operation (X-API-Key on GET /usage)',
@@ -518,7 +520,7 @@ const CASES: PlantedCase[] = [
     plant: (doc) => (parameter(doc, 'listApiKeys', 'limit').schema.maximum = 50),
     forward: ['breaking request.bound-tightened'],
     reverse: ['compatible request.bound-loosened'],
-    at: { rule: 'request.bound-tightened', pointer: `${refOf(parameterEntry(CURRENT, 'listApiKeys', 'limit'))}/schema/maximum`, operations: 1 },
+    at: { rule: 'request.bound-tightened', pointer: `${refOf(parameterEntry(CURRENT, 'listApiKeys', 'limit'))}/schema/maximum`, operations: operationsSharingParameter(CURRENT, 'listApiKeys', 'limit').length },
   },
   {
     name: 'maxLength lowered on a schema read both ways (KeyName 100 → 50)',
@@ -817,7 +819,8 @@ describe('planted changes are classified in both directions', () => {
     const findings = plantedFindings((doc) => (deref(doc, response(doc, 'ping', '200').headers['X-RateLimit-Limit']).schema.maximum = 1000));
     expect(findings).toHaveLength(1);
     expect(findings[0]!.pointer).toBe(`${refOf(response(CURRENT, 'ping', '200').headers['X-RateLimit-Limit'])}/schema/maximum`);
-    const reaching = operations(CURRENT).length;
+    // The rate-limit headers follow an accepted key: every operation that takes one.
+    const reaching = keyedOperations(CURRENT).length;
     expect(findings[0]!.operations).toHaveLength(reaching);
   });
 });
