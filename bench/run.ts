@@ -10,6 +10,7 @@ import { measureGeneration } from './rows/generation.ts';
 import { measureIdempotencyFlood, measureUnknownKeyFlood } from './rows/memory.ts';
 import { measurePackages } from './rows/packages.ts';
 import { measureRejection } from './rows/rejection.ts';
+import { measureScale } from './rows/scale.ts';
 import { measureThroughput } from './rows/throughput.ts';
 
 // `npm run bench [-- --tiny] [--out FILE] [--only 1,2,…]`: measures the rows of issue 6 side by
@@ -50,6 +51,7 @@ const ROWS: Array<{ group: number; id: string; name: string; measure: (s: Settin
   { group: 5, id: 'generation', name: 'generation', measure: measureGeneration },
   { group: 6, id: 'packages', name: 'the packages as installed', measure: measurePackages },
   { group: 7, id: 'client', name: '@herald/client overhead and bundle size', measure: measureClient },
+  { group: 8, id: 'scale', name: 'flat as data grows', measure: measureScale },
 ];
 
 const startedAt = new Date();

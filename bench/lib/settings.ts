@@ -17,6 +17,24 @@ export interface Settings {
   floodApiKeys: number;
   /** Alternating runs of the suite and of dredd (row 4), and of the generator (row 5). */
   toolRuns: number;
+  /** Row 6, flat as data grows. */
+  scale: ScaleSettings;
+}
+
+export interface ScaleSettings {
+  /** Keys in the store of each server compared, smallest first. */
+  keys: number[];
+  /** Environments the keys are spread over (at most one per key). */
+  environments: number;
+  /** The share of the keys in one large environment, for pages deep into it. */
+  deepShare: number;
+  warmupSeconds: number;
+  rounds: number;
+  sliceSeconds: number;
+  /** Idempotent requests per slice (the table below its cap must stay below it). */
+  idempotencySliceRequests: number;
+  /** API keys the idempotency table is filled over, enough to reach its overall cap. */
+  idempotencyApiKeys: number;
 }
 
 export const FULL: Settings = {
@@ -28,6 +46,16 @@ export const FULL: Settings = {
   floodRequests: 200_000,
   floodApiKeys: 12,
   toolRuns: 2,
+  scale: {
+    keys: [10, 100_000, 1_000_000],
+    environments: 10_000,
+    deepShare: 0.1,
+    warmupSeconds: 1,
+    rounds: 5,
+    sliceSeconds: 1,
+    idempotencySliceRequests: 1_000,
+    idempotencyApiKeys: 12,
+  },
 };
 
 export const TINY: Settings = {
@@ -39,4 +67,14 @@ export const TINY: Settings = {
   floodRequests: 2_000,
   floodApiKeys: 2,
   toolRuns: 1,
+  scale: {
+    keys: [10, 2_000, 5_000],
+    environments: 100,
+    deepShare: 0.1,
+    warmupSeconds: 0.2,
+    rounds: 1,
+    sliceSeconds: 0.3,
+    idempotencySliceRequests: 200,
+    idempotencyApiKeys: 2,
+  },
 };

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { ApiReply } from './api-exchange.ts';
 import { WINDOW_SECONDS } from './fixed-window.ts';
 
 // The rate-limit fields of every response after the rate-limit step (spec "Rate limits"): the
@@ -28,7 +28,7 @@ function policyValue(policy: RateLimitPolicyName, limit: number): string {
 }
 
 export function setRateLimitHeaders(
-  reply: FastifyReply,
+  reply: ApiReply,
   policy: RateLimitPolicyName,
   limit: number,
   remaining: number,
@@ -43,6 +43,6 @@ export function setRateLimitHeaders(
   reply.header('x-ratelimit-reset', String(Math.floor(now / 1000) + resetSeconds));
 }
 
-export function removeRateLimitHeaders(reply: FastifyReply): void {
+export function removeRateLimitHeaders(reply: ApiReply): void {
   for (const name of RATE_LIMIT_HEADER_NAMES) reply.removeHeader(name);
 }
