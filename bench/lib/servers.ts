@@ -82,6 +82,9 @@ export interface SeedOptions {
 
 export interface SeededInfo {
   seconds: number;
+  /** Keys and environments in the store once seeded (the demo fixture's included). */
+  keys: number;
+  environments: number;
   /** The large environment: how many keys, one of its secrets, the cursor of its last page. */
   deep: { keys: number; key: string; endCursor: string | null } | null;
 }

@@ -86,8 +86,14 @@ function seed({ keys, environments, deepShare = 0, listedKeys = 0 }) {
     deep = { keys: deepKeys, key, endCursor: last === null ? null : encodeCursor(last.sequence) };
   }
   const spread = environments - (deep === null ? 0 : 1);
+  if (remaining > 0 && spread < 1) throw new Error(`${remaining} keys to seed and no environment to put them in`);
   for (let i = 0; i < remaining; i++) insert(environmentIds[(deep === null ? 0 : 1) + (i % spread)]);
-  return { seconds: (performance.now() - started) / 1000, deep };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    deep,
+    keys: server.seededKeys.length + listedKeys + (deep?.keys ?? 0) + remaining,
+    environments: store.listEnvironments().length,
+  };
 }
 
 function snapshot() {

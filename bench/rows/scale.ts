@@ -1,3 +1,4 @@
+import { readFixture } from '../../mock/src/fixture.ts';
 import { DEFAULT_IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../../mock/src/idempotency.ts';
 import { comparisonRow, describeTarget, targetValues } from '../lib/comparison.ts';
 import { contract, credentialHeaders } from '../lib/contract.ts';
@@ -5,10 +6,10 @@ import { measureInterleaved, type InterleavedTarget, type TargetFigures } from '
 import { runLoad } from '../lib/load.ts';
 import { atLeast, atMost, formatCount, infoRow, judgedRow, valueAtMost, type Row } from '../lib/report.ts';
 import { createApiKeys, idempotentNotifications } from '../lib/requests.ts';
-import { startLaunchedServer, type LaunchedServer, type ServerStats } from '../lib/servers.ts';
+import { startLaunchedServer, type LaunchedServer, type SeededInfo, type ServerStats } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
-// Row 6: flat as data grows. Servers whose stores hold 10, 100,000 and 1,000,000 keys across
+// Row 7: flat as data grows. Servers whose stores hold 10, 100,000 and 1,000,000 keys across
 // 10,000 environments (seeded directly through the store's API, bench/processes/herald-server.mjs),
 // measured side by side, interleaved like rows 1 and 2:
 //
@@ -34,6 +35,8 @@ const TARGETS = {
 
 /** The demo environment holds the fixture's keys plus these, so that a page of 5 is full at every size. */
 const LISTED_KEYS = 5;
+/** Keys of the demo fixture (mock/fixtures/demo.json), which every store starts with. */
+const FIXTURE_KEYS = readFixture().accounts.flatMap((account) => account.environments.flatMap((environment) => environment.keys)).length;
 const PAGE = 5;
 const DEEP_PAGE = 20;
 
@@ -51,7 +54,8 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
         sizes.map((keys) =>
           startLaunchedServer('unlimited', {
             keys,
-            environments: Math.min(scale.environments, keys),
+            // The smallest store is the demo fixture and the listed keys alone.
+            environments: keys > FIXTURE_KEYS + LISTED_KEYS ? Math.min(scale.environments, keys) : 0,
             deepShare: keys === largest ? scale.deepShare : 0,
             listedKeys: LISTED_KEYS,
           }),
@@ -132,15 +136,19 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
 
     const rows: Row[] = [];
     const smallest = sizes[0];
+    // Row ids name the sizes by rank, so that they are the same in the full and the tiny run.
+    const rank = (i: number) => (['small', 'medium', 'large'][i] ?? `size-${i}`);
     sizes.forEach((keys, i) => {
       const { memory: used } = memory[i];
+      const seeded = servers[i].seeded as SeededInfo;
+      if (seeded.keys !== keys) throw new Error(`the store of ${keys} keys was seeded with ${seeded.keys}`);
       rows.push(
         infoRow({
           group: 7,
-          id: `scale.store-${keys}`,
-          name: `store with ${formatCount(keys)} keys in ${formatCount(Math.max(1, Math.min(scale.environments, keys)))} environments`,
-          figure: `seeded in ${(servers[i].seeded?.seconds ?? 0).toFixed(1)} s · heap used ${mib(used.heapUsed)} + ${mib(used.external)} outside · RSS ${mib(used.rss)} (after gc)`,
-          values: { keys, heapUsedBytes: used.heapUsed, externalBytes: used.external, rssBytes: used.rss },
+          id: `scale.store-${rank(i)}`,
+          name: `store with ${formatCount(keys)} keys in ${formatCount(seeded.environments)} environments`,
+          figure: `seeded in ${seeded.seconds.toFixed(1)} s · heap used ${mib(used.heapUsed)} + ${mib(used.external)} outside · RSS ${mib(used.rss)} (after gc)`,
+          values: { keys, environments: seeded.environments, heapUsedBytes: used.heapUsed, externalBytes: used.external, rssBytes: used.rss },
           method: 'process.memoryUsage() right after two full garbage collections',
         }),
       );
@@ -164,20 +172,20 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
       ['ping', 'GET /v1/ping'],
       ['cycle', `create → list (page of ${PAGE}) → revoke`],
     ] as const) {
-      for (const keys of sizes) {
-        rows.push(figureRow(`${kind}-${keys}`, `${label}, ${formatCount(keys)} keys`, get(`${kind}-${keys}`)));
-        if (keys === smallest) continue;
+      for (const [i, keys] of sizes.entries()) {
+        rows.push(figureRow(`${kind}-${rank(i)}`, `${label}, ${formatCount(keys)} keys`, get(`${kind}-${keys}`)));
+        if (i === 0) continue;
         rows.push(
           comparisonRow(measured, settings, {
             group: 7,
-            id: `scale.${kind}-${keys}.vs-${smallest}`,
+            id: `scale.${kind}-${rank(i)}.vs-small`,
             name: `  ${kind}: ${formatCount(keys)} keys ÷ ${formatCount(smallest)}`,
             numerator: `${kind}-${keys}`,
             denominator: `${kind}-${smallest}`,
             comparedWith: `÷ ${formatCount(smallest)} keys`,
             target: TARGETS.throughput,
           }),
-          p99Row(`scale.${kind}-${keys}.p99-vs-${smallest}`, `  ${kind}: p99 at ${formatCount(keys)} keys ÷ ${formatCount(smallest)}`, `${kind}-${keys}`, `${kind}-${smallest}`),
+          p99Row(`scale.${kind}-${rank(i)}.p99-vs-small`, `  ${kind}: p99 at ${formatCount(keys)} keys ÷ ${formatCount(smallest)}`, `${kind}-${keys}`, `${kind}-${smallest}`),
         );
       }
     }
