@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { WORKSPACES } from '../../scripts/packages/workspaces.ts';
@@ -45,10 +45,11 @@ async function build(): Promise<ShippedMock> {
     throw new Error(`building @herald/mock failed:\n${output || (error as Error).message}`);
   }
   // The assets land where the package's dist/ has them: `dist/generated/openapi.json` → ROOT/generated/openapi.json.
-  for (const [from, to] of MOCK.assets) {
-    const target = join(root, to.replace(/^dist\//, ''));
+  for (const asset of MOCK.assets) {
+    const target = join(root, asset.to.replace(/^dist\//, ''));
     mkdirSync(dirname(target), { recursive: true });
-    cpSync(join(REPO_ROOT, from), target);
+    if (asset.transform) writeFileSync(target, asset.transform(readFileSync(join(REPO_ROOT, asset.from), 'utf8')));
+    else cpSync(join(REPO_ROOT, asset.from), target);
   }
   process.stderr.write(`bench: built @herald/mock with tsc in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return { root, cli: join(root, 'mock', 'start.js') };
