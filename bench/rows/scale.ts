@@ -9,8 +9,9 @@ import { createApiKeys, idempotentNotifications } from '../lib/requests.ts';
 import { startLaunchedServer, type LaunchedServer, type SeededInfo, type ServerStats } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
-// Row 7: flat as data grows. Servers whose stores hold 10, 100,000 and 1,000,000 keys across
-// 10,000 environments (seeded directly through the store's API, bench/processes/herald-server.mjs),
+// Row 7: flat as data grows. Servers whose stores hold 10 and 100,000 keys (and 1,000,000 with
+// --scale) across 10,000 environments (seeded directly through the store's API,
+// bench/processes/herald-server.mjs),
 // measured side by side, interleaved like rows 1 and 2:
 //
 //  - GET /v1/ping, and a cycle of create → list (a page of 5) → revoke, in the environment of the
