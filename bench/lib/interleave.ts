@@ -65,7 +65,14 @@ export interface Interleaved {
 
 export async function measureInterleaved(targets: InterleavedTarget[], settings: Settings): Promise<Interleaved> {
   for (const target of targets) {
-    await runLoad({ ...target.load, label: `${target.name} (warm-up)`, connections: settings.connections, seconds: settings.warmupSeconds });
+    // A target measured in a fixed number of requests warms up with one slice's worth, so that
+    // what it fills (the idempotency table below its cap) grows by a known amount.
+    await runLoad({
+      ...target.load,
+      label: `${target.name} (warm-up)`,
+      connections: settings.connections,
+      ...(target.sliceRequests === undefined ? { seconds: settings.warmupSeconds } : { amount: target.sliceRequests }),
+    });
   }
   const slices = new Map<string, Slice[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < settings.rounds; round++) {
