@@ -15,14 +15,15 @@ export const RATE_LIMIT_HEADER_NAMES = [
   'x-ratelimit-reset',
 ] as const;
 
-const policyCache = new Map<string, string>();
+/** `RateLimit-Policy` values per policy and limit: a plan's limit is one of a few numbers. */
+const policyValues: Record<RateLimitPolicyName, Map<number, string>> = { default: new Map(), 'failed-auth': new Map() };
 
 function policyValue(policy: RateLimitPolicyName, limit: number): string {
-  const cacheKey = policy + limit;
-  let value = policyCache.get(cacheKey);
+  const cache = policyValues[policy];
+  let value = cache.get(limit);
   if (value === undefined) {
     value = `"${policy}";q=${limit};w=${WINDOW_SECONDS}`;
-    if (policyCache.size < 1000) policyCache.set(cacheKey, value);
+    if (cache.size < 1000) cache.set(limit, value);
   }
   return value;
 }
