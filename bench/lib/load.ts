@@ -74,6 +74,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
   if (responses === 0) throw new LoadError(`${spec.label}: no response was counted`);
   times.sort((a, b) => a - b);
   const percentile = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(times.length * p))] * 1000);
+  // A run of a fixed number of requests ends on autocannon's next one-second tick, so its req/s
+  // counts that idle tail; responses per server CPU-second (the verdicts' capacity) do not.
   return {
     requestsPerSecond: responses / result.duration,
     p50Ms: result.latency.p50,

@@ -150,8 +150,11 @@ export function capture(url: string, headers: Record<string, string>): Promise<C
 export const BARE_WAYS = ['array-string', 'array-buffer', 'object-string'] as const;
 export type BareWay = (typeof BARE_WAYS)[number];
 
-/** A plain node:http server answering every request with `canned`, written the given way. */
-export function startBareServer(canned: CapturedResponse, way: BareWay): Promise<ScriptServer> {
+/**
+ * A plain node:http server answering every request with `canned`, written the given way
+ * (by default the one that joins head and body into one chunk).
+ */
+export function startBareServer(canned: CapturedResponse, way: BareWay = 'array-string'): Promise<ScriptServer> {
   return startScriptServer('bare-http-server.mjs', [way, JSON.stringify(canned)]);
 }
 

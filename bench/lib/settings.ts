@@ -17,7 +17,7 @@ export interface Settings {
   floodApiKeys: number;
   /** Alternating runs of the suite and of dredd (row 4), and of the generator (row 5). */
   toolRuns: number;
-  /** Row 6, flat as data grows. */
+  /** Row 8, flat as data grows. */
   scale: ScaleSettings;
 }
 

@@ -9,7 +9,7 @@ import { createApiKeys, idempotentNotifications } from '../lib/requests.ts';
 import { startLaunchedServer, type LaunchedServer, type SeededInfo, type ServerStats } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
-// Row 7: flat as data grows. Servers whose stores hold 10 and 100,000 keys (and 1,000,000 with
+// Row 8: flat as data grows. Servers whose stores hold 10 and 100,000 keys (and 1,000,000 with
 // --scale) across 10,000 environments (seeded directly through the store's API,
 // bench/processes/herald-server.mjs),
 // measured side by side, interleaved like rows 1 and 2:
@@ -123,11 +123,11 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
     const how = `autocannon ${settings.connections} connections, ${scale.rounds} interleaved slices`;
     const get = (name: string) => measured.targets.get(name) as TargetFigures;
     const figureRow = (id: string, name: string, figures: TargetFigures, extra = ''): Row =>
-      infoRow({ group: 7, id: `scale.${id}`, name, figure: `${describeTarget(figures)} · p99 ${formatMicros(figures.p99Micros)}${extra}`, values: { ...targetValues(figures), p50Micros: figures.p50Micros, p99Micros: figures.p99Micros }, method: how });
+      infoRow({ group: 8, id: `scale.${id}`, name, figure: `${describeTarget(figures)} · p99 ${formatMicros(figures.p99Micros)}${extra}`, values: { ...targetValues(figures), p50Micros: figures.p50Micros, p99Micros: figures.p99Micros }, method: how });
     const p99Row = (id: string, name: string, numerator: string, denominator: string): Row => {
       const ratio = get(numerator).p99Micros / get(denominator).p99Micros;
       return judgedRow({
-        group: 7,
+        group: 8,
         id,
         name,
         figure: `${formatMicros(get(numerator).p99Micros)} ÷ ${formatMicros(get(denominator).p99Micros)}`,
@@ -149,7 +149,7 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
       if (seeded.keys !== keys) throw new Error(`the store of ${keys} keys was seeded with ${seeded.keys}`);
       rows.push(
         infoRow({
-          group: 7,
+          group: 8,
           id: `scale.store-${rank(i)}`,
           name: `store with ${formatCount(keys)} keys in ${formatCount(seeded.environments)} environments`,
           figure: `seeded in ${seeded.seconds.toFixed(1)} s · heap used ${mib(used.heapUsed)} + ${mib(used.external)} outside · RSS ${mib(used.rss)} (after gc)`,
@@ -162,7 +162,7 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
     const bytesPerKey = perKey((s) => s.memory.heapUsed + s.memory.external);
     rows.push(
       judgedRow({
-        group: 7,
+        group: 8,
         id: 'scale.memory-per-key',
         name: '  memory per stored key',
         figure: `${Math.round(bytesPerKey)} B of heap and Buffers per key (RSS ${Math.round(perKey((s) => s.memory.rss))} B), ${formatCount(smallest)} → ${formatCount(largest)} keys`,
@@ -182,7 +182,7 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
         if (i === 0) continue;
         rows.push(
           comparisonRow(measured, settings, {
-            group: 7,
+            group: 8,
             id: `scale.${kind}-${rank(i)}.vs-small`,
             name: `  ${kind}: ${formatCount(keys)} keys ÷ ${formatCount(smallest)}`,
             numerator: `${kind}-${keys}`,
@@ -198,7 +198,7 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
       figureRow('page-first', `list, first page of ${DEEP_PAGE} in an environment of ${formatCount(deep.keys)} keys`, get('page-first')),
       figureRow('page-last', `list, last page of the same environment (cursor after key ${formatCount(deep.keys - DEEP_PAGE)})`, get('page-last')),
       comparisonRow(measured, settings, {
-        group: 7,
+        group: 8,
         id: 'scale.page-last.vs-first',
         name: '  last page ÷ first page',
         numerator: 'page-last',
@@ -209,7 +209,7 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
       figureRow('idempotency-at-cap', `idempotent POST, table at its cap (${formatCount(capAfter.stats.idempotencyRecords)} records)`, get('idempotency-at-cap')),
       figureRow('idempotency-below-cap', `idempotent POST, table below its cap (${formatCount(belowAfter.stats.idempotencyRecords)} records at the end)`, get('idempotency-below-cap')),
       comparisonRow(measured, settings, {
-        group: 7,
+        group: 8,
         id: 'scale.idempotency-at-cap.vs-below',
         name: '  at the cap ÷ below it',
         numerator: 'idempotency-at-cap',
