@@ -31,22 +31,10 @@ export interface HttpServerTimeouts {
 
 /** Why the request cannot be routed at all, or null when it can. */
 export function unroutable(request: IncomingMessage): RefusedRequest | null {
-  // Read from the raw header list: `request.headers` is built on first use, and a GET the API
-  // serves never needs it (bench/README.md, "What the ping costs").
-  let host = false;
-  let transferEncoding: string | undefined;
-  const raw = request.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name.length === 4 && name.toLowerCase() === 'host') host = true;
-    // Repeated fields joined with ", ", as `request.headers` joins them.
-    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
-      transferEncoding = transferEncoding === undefined ? raw[i + 1] : `${transferEncoding}, ${raw[i + 1]}`;
-    }
-  }
-  if (!host && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) {
+  if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) {
     return { location: 'header', pointer: 'Host', message: 'is missing; HTTP/1.1 requires it' };
   }
+  const transferEncoding = request.headers['transfer-encoding'];
   if (transferEncoding !== undefined && !/(?:^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding)) {
     return { location: 'header', pointer: 'Transfer-Encoding', message: 'does not end with chunked, so the length of the body cannot be known' };
   }
