@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errorRow, renderTable, writeResults, type Row } from './lib/report.ts';
-import { FULL, TINY, type Settings } from './lib/settings.ts';
+import { FULL, TINY, withMillionKeys, type Settings } from './lib/settings.ts';
 import { measureClient } from './rows/client.ts';
 import { measureConformance } from './rows/conformance.ts';
 import { measureSuiteRates } from './rows/suite-rates.ts';
@@ -10,6 +10,7 @@ import { measureGeneration } from './rows/generation.ts';
 import { measureIdempotencyFlood, measureUnknownKeyFlood } from './rows/memory.ts';
 import { measurePackages } from './rows/packages.ts';
 import { measureRejection } from './rows/rejection.ts';
+import { measureScale } from './rows/scale.ts';
 import { measureThroughput } from './rows/throughput.ts';
 
 // `npm run bench [-- --tiny] [--out FILE] [--only 1,2,…]`: measures the rows of issue 6 side by
@@ -17,9 +18,11 @@ import { measureThroughput } from './rows/throughput.ts';
 // A row short of its target is a finding, not a failure: the exit code is 0 unless a row could
 // not be measured at all (then 1, with the reason in the table).
 
-const USAGE = `Usage: npm run bench -- [--tiny] [--out FILE] [--only 1,2,3,4,5,6,7]
+const USAGE = `Usage: npm run bench -- [--tiny] [--scale] [--out FILE] [--only 1,2,3,4,5,6,7,8]
 
   --tiny       every row, seconds instead of minutes (for the smoke test; figures mean nothing)
+  --scale      row 8 also seeds a store of 1,000,000 keys (about a minute more and 1 GiB of
+               memory; \`npm run bench -- --only 8 --scale\` runs it alone)
   --out FILE   where to write the JSON results (default bench/results.json)
   --only LIST  measure only these rows
 `;
@@ -27,6 +30,7 @@ const USAGE = `Usage: npm run bench -- [--tiny] [--out FILE] [--only 1,2,3,4,5,6
 const { values: flags } = parseArgs({
   options: {
     tiny: { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
     out: { type: 'string', default: fileURLToPath(new URL('./results.json', import.meta.url)) },
     only: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -37,7 +41,7 @@ if (flags.help) {
   process.exit(0);
 }
 
-const settings: Settings = flags.tiny ? TINY : FULL;
+const settings: Settings = flags.tiny ? TINY : flags.scale ? withMillionKeys(FULL) : FULL;
 const only = flags.only ? new Set(flags.only.split(',').map(Number)) : null;
 
 const ROWS: Array<{ group: number; id: string; name: string; measure: (s: Settings) => Promise<Row[]> }> = [
@@ -50,6 +54,7 @@ const ROWS: Array<{ group: number; id: string; name: string; measure: (s: Settin
   { group: 5, id: 'generation', name: 'generation', measure: measureGeneration },
   { group: 6, id: 'packages', name: 'the packages as installed', measure: measurePackages },
   { group: 7, id: 'client', name: '@herald/client overhead and bundle size', measure: measureClient },
+  { group: 8, id: 'scale', name: 'flat as data grows', measure: measureScale },
 ];
 
 const startedAt = new Date();

@@ -1,21 +1,35 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 // Starting and stopping the servers under test. Each runs in its own process so that the load
-// generator (autocannon, in the benchmark's process) never shares an event loop with it.
+// generator (autocannon, in the benchmark's process) never shares an event loop with it, and each
+// is plain node running JavaScript: no tsx loader and no IPC channel in a measured process.
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROCESSES = new URL('../processes/', import.meta.url);
 
-/** A server child with an IPC channel (our own entries under bench/processes/). */
-export interface IpcServer {
+export interface ServerChild {
   readonly origin: string;
-  readonly ready: Record<string, unknown>;
   readonly pid: number;
-  /** Sends a message and resolves with the child's next reply. */
-  ask<T>(message: unknown): Promise<T>;
   stop(): Promise<void>;
+}
+
+/** A child of ours (bench/processes/*.mjs): a JSON line when it is ready, one JSON line per command. */
+export interface ScriptServer extends ServerChild {
+  readonly ready: Record<string, unknown>;
+  /** Writes a command line to its stdin and resolves with the JSON line it answers. */
+  ask<T>(command: string): Promise<T>;
+}
+
+/** `herald-mock`, the package's CLI: ready once it wrote its `--env-out` file. */
+export interface CliServer extends ServerChild {
+  /** The variables of its `--env-out` file. */
+  readonly env: Record<string, string>;
 }
 
 const running = new Set<ChildProcess>();
@@ -24,94 +38,92 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startIpcServer(entry: string, args: string[] = [], firstMessage?: unknown): Promise<IpcServer> {
-  const child = fork(fileURLToPath(new URL(entry, PROCESSES)), args, {
+export async function startScriptServer(script: string, args: string[] = [], nodeOptions: string[] = []): Promise<ScriptServer> {
+  const child = spawn(process.execPath, [...nodeOptions, fileURLToPath(new URL(script, PROCESSES)), ...args], {
     cwd: REPO_ROOT,
-    // tsx as a loader (Node 20 cannot strip types); --expose-gc so memory is read after a full GC.
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.add(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  if (firstMessage !== undefined) child.send(firstMessage as object);
+  const stderr = collect(child);
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: Array<(line: string) => void> = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const nextLine = () => new Promise<string>((resolve) => waiting.push(resolve));
   const ready = await Promise.race([
-    once(child, 'message').then(([message]) => message as Record<string, unknown>),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`${entry} exited with code ${code} before it was ready: ${stderr.trim().slice(-2000)}`);
-    }),
+    nextLine().then((line) => JSON.parse(line) as Record<string, unknown>),
+    exited(child, script, stderr),
   ]);
   return {
     origin: ready.origin as string,
     ready,
     pid: child.pid as number,
-    async ask<T>(message: unknown) {
-      const reply = once(child, 'message');
-      child.send(message as object);
-      return (await reply)[0] as T;
+    async ask<T>(command: string) {
+      const answer = nextLine();
+      child.stdin!.write(`${command}\n`);
+      return JSON.parse(await answer) as T;
     },
-    stop: () => stopChild(child, () => child.disconnect()),
+    // Closing its stdin asks it to close its server and exit.
+    stop: () => stopChild(child, () => child.stdin!.end()),
   };
 }
 
-export interface ExternalServer {
-  readonly origin: string;
-  readonly pid: number;
-  /** Milliseconds from spawn to the first answer. */
-  readonly startupMs: number;
-  stop(): Promise<void>;
-}
-
-/**
- * Spawns a server we do not control (Prism) and polls `probePath` until it answers anything
- * at all, or gives up after `timeoutMs`.
- */
-export async function startExternalServer(
-  command: string,
-  args: string[],
-  port: number,
-  probePath: string,
-  timeoutMs = 60_000,
-): Promise<ExternalServer> {
-  const started = performance.now();
-  const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.resume();
+/** `node CLI ARGS --env-out FILE`, polled until the file is written. */
+export async function startCliServer(cli: string, args: string[], timeoutMs = 60_000): Promise<CliServer> {
+  const folder = mkdtempSync(join(tmpdir(), 'herald-bench-cli-'));
+  const envFile = join(folder, 'herald.env');
+  const child = spawn(process.execPath, [cli, ...args, '--env-out', envFile], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const origin = `http://127.0.0.1:${port}`;
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (;;) {
-    if (exited) throw new Error(`${command} exited before it answered: ${stderr.trim().slice(-2000)}`);
-    if (performance.now() - started > timeoutMs) {
-      await stopChild(child, () => child.kill('SIGTERM'));
-      throw new Error(`${command} did not answer on ${origin}${probePath} within ${timeoutMs / 1000} s`);
+  const stderr = collect(child);
+  const started = performance.now();
+  try {
+    let text = '';
+    // The file is written in one go; until it ends with a newline it may be empty or half there.
+    while (!text.endsWith('\n')) {
+      if (child.exitCode !== null) await exited(child, 'herald-mock', stderr);
+      if (performance.now() - started > timeoutMs) throw new Error(`herald-mock did not start within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      text = existsSync(envFile) ? readFileSync(envFile, 'utf8') : '';
     }
-    try {
-      await fetch(origin + probePath, { signal: AbortSignal.timeout(1000) }).then((r) => r.arrayBuffer());
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const env = Object.fromEntries(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    return {
+      origin: new URL(env.HERALD_BASE_URL).origin,
+      env,
+      pid: child.pid as number,
+      stop: () => stopChild(child, () => child.kill('SIGTERM')),
+    };
+  } catch (error) {
+    await stopChild(child, () => child.kill('SIGTERM'));
+    throw error;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
-  return {
-    origin,
-    pid: child.pid as number,
-    startupMs: Math.round(performance.now() - started),
-    stop: () => stopChild(child, () => child.kill('SIGTERM')),
-  };
 }
 
-async function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
+function collect(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (chunk) => (text = (text + chunk).slice(-4000)));
+  return () => text.trim();
+}
+
+async function exited(child: ChildProcess, what: string, stderr: () => string): Promise<never> {
+  const [code] = child.exitCode !== null ? [child.exitCode] : await once(child, 'exit');
+  throw new Error(`${what} exited with code ${code} before it was ready: ${stderr().slice(-2000)}`);
+}
+
+export async function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     running.delete(child);
     return;
   }
-  const exited = once(child, 'exit');
+  const exit = once(child, 'exit');
   ask();
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
+  await exit;
   clearTimeout(timer);
   running.delete(child);
 }

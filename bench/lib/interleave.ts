@@ -19,6 +19,8 @@ export interface InterleavedTarget {
   load: Omit<LoadSpec, 'connections' | 'seconds' | 'amount' | 'label'>;
   /** The server process whose CPU time is read around each slice. */
   serverPid: number;
+  /** Slices of this many requests instead of `sliceSeconds` (for a target whose state grows with each request). */
+  sliceRequests?: number;
   /** Run around each measured slice, outside its timing (e.g. to read a server counter). */
   beforeSlice?: () => Promise<void>;
   afterSlice?: (figures: LoadFigures) => Promise<void>;
@@ -39,6 +41,8 @@ export interface TargetFigures {
   /** Medians over the slices. */
   p50Ms: number;
   p99Ms: number;
+  p50Micros: number;
+  p99Micros: number;
   serverCpuShare: number | null;
   clientCpuShare: number;
   /** Server CPU time per response in microseconds (median over the slices); null without /proc. */
@@ -61,7 +65,14 @@ export interface Interleaved {
 
 export async function measureInterleaved(targets: InterleavedTarget[], settings: Settings): Promise<Interleaved> {
   for (const target of targets) {
-    await runLoad({ ...target.load, label: `${target.name} (warm-up)`, connections: settings.connections, seconds: settings.warmupSeconds });
+    // A target measured in a fixed number of requests warms up with one slice's worth, so that
+    // what it fills (the idempotency table below its cap) grows by a known amount.
+    await runLoad({
+      ...target.load,
+      label: `${target.name} (warm-up)`,
+      connections: settings.connections,
+      ...(target.sliceRequests === undefined ? { seconds: settings.warmupSeconds } : { amount: target.sliceRequests }),
+    });
   }
   const slices = new Map<string, Slice[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < settings.rounds; round++) {
@@ -70,7 +81,12 @@ export async function measureInterleaved(targets: InterleavedTarget[], settings:
       await target.beforeSlice?.();
       const serverBefore = cpuSeconds(target.serverPid);
       const clientBefore = process.cpuUsage();
-      const figures = await runLoad({ ...target.load, label: target.name, connections: settings.connections, seconds: settings.sliceSeconds });
+      const figures = await runLoad({
+        ...target.load,
+        label: target.name,
+        connections: settings.connections,
+        ...(target.sliceRequests === undefined ? { seconds: settings.sliceSeconds } : { amount: target.sliceRequests }),
+      });
       const serverAfter = cpuSeconds(target.serverPid);
       const client = process.cpuUsage(clientBefore);
       await target.afterSlice?.(figures);
@@ -94,6 +110,8 @@ export async function measureInterleaved(targets: InterleavedTarget[], settings:
       requestsPerSecond: responses / seconds,
       p50Ms: median(own.map((s) => s.p50Ms)),
       p99Ms: median(own.map((s) => s.p99Ms)),
+      p50Micros: median(own.map((s) => s.p50Micros)),
+      p99Micros: median(own.map((s) => s.p99Micros)),
       serverCpuShare: measuredCpu ? median(own.map((s) => s.serverCpuShare as number)) : null,
       clientCpuShare: median(own.map((s) => s.clientCpuShare)),
       serverCpuMicrosPerRequest: measuredCpu ? median(own.map((s) => ((s.serverCpuShare as number) / s.requestsPerSecond) * 1e6)) : null,

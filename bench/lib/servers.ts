@@ -1,53 +1,119 @@
 import { request } from 'node:http';
-import { startExternalServer, startIpcServer, REPO_ROOT, type ExternalServer, type IpcServer } from './child.ts';
-import { freePort } from '../../mock/src/testing.ts';
+import type { IdempotencyLimits } from '../../mock/src/idempotency.ts';
+import { startPrism as startPrismMock, type PrismMock } from '../../mock/src/prism.ts';
+import { shippedMock } from './build.ts';
+import { startCliServer, startScriptServer, stopChild, type ScriptServer, type ServerChild } from './child.ts';
 import { rateLimitScaleFor, SPEC_PATH } from './contract.ts';
 
-// The servers the rows measure, each started in its own process.
+// The servers the rows measure, each in its own process, each plain node running JavaScript.
 
 /** No request of a benchmark may be refused by a rate limit or the failed-auth throttle. */
 export const UNLIMITED_REQUESTS_PER_MINUTE = 100_000_000;
 export const UNLIMITED_FAILED_AUTH = 1_000_000_000;
 
+/** The sizes of the server's bounded tables and its lookup counter (`app.herald.stats()`). */
+export interface TableStats {
+  rateLimitedKeys: number;
+  throttledAddresses: number;
+  idempotencyRecords: number;
+  storeLookups: number;
+}
+
 export interface ServerStats {
-  stats: { rateLimitedKeys: number; throttledAddresses: number; idempotencyRecords: number; storeLookups: number };
+  stats: TableStats;
   memory: NodeJS.MemoryUsage;
 }
 
-export interface ReferenceServerProcess extends IpcServer {
+export interface ReferenceServerProcess extends ServerChild {
   baseUrl: string;
   keys: Record<string, string>;
   env: Record<string, string>;
-  stats(): Promise<ServerStats>;
+  /** The server's counters, read from its stats route (`/_herald/stats`). */
+  stats(): Promise<TableStats>;
+}
+
+/**
+ * `unlimited`: rate limits scaled and the failed-auth throttle raised so that no benchmark
+ * request is refused by them. `defaults`: the limits `herald-mock` applies (for the conformance
+ * suite, which tests them).
+ */
+export type Limits = 'unlimited' | 'defaults';
+
+function limitFlags(limits: Limits): { rateLimitScale?: number; failedAuthLimit?: number } {
+  return limits === 'defaults'
+    ? {}
+    : { rateLimitScale: rateLimitScaleFor(UNLIMITED_REQUESTS_PER_MINUTE), failedAuthLimit: UNLIMITED_FAILED_AUTH };
+}
+
+/** `herald-mock` itself, compiled as the package ships it, on 127.0.0.1 and a free port. */
+export async function startReferenceServer(limits: Limits = 'unlimited'): Promise<ReferenceServerProcess> {
+  const { cli } = await shippedMock();
+  const { rateLimitScale, failedAuthLimit } = limitFlags(limits);
+  const args = ['--port', '0', '--host', '127.0.0.1', '--log-level', 'info'];
+  if (rateLimitScale !== undefined) args.push('--rate-limit-scale', String(rateLimitScale));
+  if (failedAuthLimit !== undefined) args.push('--failed-auth-limit', String(failedAuthLimit));
+  const server = await startCliServer(cli, args);
+  const statsUrl = server.env.HERALD_STATS_URL;
+  return {
+    ...server,
+    baseUrl: server.env.HERALD_BASE_URL,
+    keys: server.env,
+    stats: async () => {
+      const counters = (await (await fetch(statsUrl)).json()) as Record<string, number>;
+      return {
+        rateLimitedKeys: counters.rate_limited_keys,
+        throttledAddresses: counters.throttled_addresses,
+        idempotencyRecords: counters.idempotency_records,
+        storeLookups: counters.store_lookups,
+      };
+    },
+  };
+}
+
+export interface SeedOptions {
+  /** Keys in the store in all, the demo fixture's included. */
+  keys: number;
+  environments: number;
+  /** The share of the keys in one large ("deep") environment. */
+  deepShare: number;
+  /** Keys added to the demo development environment, whose key the bench uses. */
+  listedKeys: number;
+}
+
+export interface SeededInfo {
+  seconds: number;
+  /** Keys and environments in the store once seeded (the demo fixture's included). */
+  keys: number;
+  environments: number;
+  /** The large environment: how many keys, one of its secrets, the cursor of its last page. */
+  deep: { keys: number; key: string; endCursor: string | null } | null;
+}
+
+export interface LaunchedServer extends ScriptServer {
+  baseUrl: string;
+  keys: Record<string, string>;
+  seeded: SeededInfo | null;
+  sample(): Promise<ServerStats>;
   /** Full garbage collection in the server, then its stats. */
   collectGarbage(): Promise<ServerStats>;
 }
 
 /**
- * `unlimited`: rate limits scaled and the failed-auth throttle raised so that no benchmark
- * request is refused by them. `defaults`: the limits `npm start` applies (for the conformance
- * suite, which tests them).
+ * The compiled server started through the package's `startReferenceServer` export
+ * (bench/processes/herald-server.mjs), for what the CLI cannot do: seed the store directly with
+ * many keys, and collect garbage before memory is read.
  */
-export type Limits = 'unlimited' | 'defaults';
-
-export async function startReferenceServer(limits: Limits = 'unlimited'): Promise<ReferenceServerProcess> {
-  const args =
-    limits === 'defaults'
-      ? []
-      : [
-          '--rate-limit-scale',
-          String(rateLimitScaleFor(UNLIMITED_REQUESTS_PER_MINUTE)),
-          '--failed-auth-limit',
-          String(UNLIMITED_FAILED_AUTH),
-        ];
-  const server = await startIpcServer('reference-server.ts', args);
+export async function startLaunchedServer(limits: Limits = 'unlimited', seed?: SeedOptions, idempotencyLimits?: IdempotencyLimits): Promise<LaunchedServer> {
+  const { root } = await shippedMock();
+  const options = { ...limitFlags(limits), seed, idempotencyLimits };
+  const server = await startScriptServer('herald-server.mjs', [root, JSON.stringify(options)], ['--expose-gc']);
   return {
     ...server,
     baseUrl: server.ready.baseUrl as string,
     keys: server.ready.keys as Record<string, string>,
-    env: server.ready.env as Record<string, string>,
-    stats: () => server.ask<ServerStats>({ type: 'stats' }),
-    collectGarbage: () => server.ask<ServerStats>({ type: 'gc' }),
+    seeded: (server.ready.seeded as SeededInfo | null) ?? null,
+    sample: () => server.ask<ServerStats>('stats'),
+    collectGarbage: () => server.ask<ServerStats>('gc'),
   };
 }
 
@@ -80,14 +146,27 @@ export function capture(url: string, headers: Record<string, string>): Promise<C
   });
 }
 
-/** A bare node:http server answering every request with `canned`. */
-export function startBareServer(canned: CapturedResponse): Promise<IpcServer> {
-  return startIpcServer('bare-http-server.ts', [], canned);
+/** The ways bench/processes/bare-http-server.mjs can hand node:http a response. */
+export const BARE_WAYS = ['array-string', 'array-buffer', 'object-string'] as const;
+export type BareWay = (typeof BARE_WAYS)[number];
+
+/**
+ * A plain node:http server answering every request with `canned`, written the given way
+ * (by default the one that joins head and body into one chunk).
+ */
+export function startBareServer(canned: CapturedResponse, way: BareWay = 'array-string'): Promise<ScriptServer> {
+  return startScriptServer('bare-http-server.mjs', [way, JSON.stringify(canned)]);
 }
 
-/** `prism mock generated/openapi.json` on a free port, once it answers. */
-export async function startPrism(): Promise<ExternalServer> {
-  const port = await freePort();
-  const prism = `${REPO_ROOT}node_modules/.bin/prism`;
-  return startExternalServer(prism, ['mock', SPEC_PATH, '--port', String(port), '--host', '127.0.0.1'], port, '/');
+/** `herald-mock prism`: Prism on the spec, its paths under /v1, on a free port. */
+export async function startPrism(): Promise<ServerChild & { baseUrl: string; startupMs: number }> {
+  const started = performance.now();
+  const prism: PrismMock = await startPrismMock({ specPath: SPEC_PATH, port: 0 });
+  return {
+    origin: prism.origin,
+    baseUrl: prism.baseUrl,
+    pid: prism.process.pid as number,
+    startupMs: Math.round(performance.now() - started),
+    stop: () => stopChild(prism.process, () => prism.process.kill('SIGTERM')),
+  };
 }

@@ -17,17 +17,49 @@ export interface Settings {
   floodApiKeys: number;
   /** Alternating runs of the suite and of dredd (row 4), and of the generator (row 5). */
   toolRuns: number;
+  /** Row 8, flat as data grows. */
+  scale: ScaleSettings;
+}
+
+export interface ScaleSettings {
+  /** Keys in the store of each server compared, smallest first. */
+  keys: number[];
+  /** Environments the keys are spread over (at most one per key). */
+  environments: number;
+  /** The share of the keys in one large environment, for pages deep into it. */
+  deepShare: number;
+  warmupSeconds: number;
+  rounds: number;
+  sliceSeconds: number;
+  /** Idempotent requests per slice (the table below its cap must stay below it). */
+  idempotencySliceRequests: number;
+  /** API keys the idempotency table is filled over, enough to reach its overall cap. */
+  idempotencyApiKeys: number;
 }
 
 export const FULL: Settings = {
   mode: 'full',
   connections: 10,
-  warmupSeconds: 2,
+  // One second of load compiles the request path (thousands of requests); two made the run
+  // longer than its 5 minutes without changing a ratio.
+  warmupSeconds: 1,
   rounds: 6,
   sliceSeconds: 1.5,
   floodRequests: 200_000,
   floodApiKeys: 12,
   toolRuns: 2,
+  scale: {
+    // The 1,000,000-key store only with --scale (withMillionKeys): seeding it and holding it
+    // beside the others takes about a minute and a gigabyte more than `npm run bench` can spare.
+    keys: [10, 100_000],
+    environments: 10_000,
+    deepShare: 0.1,
+    warmupSeconds: 1,
+    rounds: 5,
+    sliceSeconds: 1,
+    idempotencySliceRequests: 1_000,
+    idempotencyApiKeys: 12,
+  },
 };
 
 export const TINY: Settings = {
@@ -39,4 +71,19 @@ export const TINY: Settings = {
   floodRequests: 2_000,
   floodApiKeys: 2,
   toolRuns: 1,
+  scale: {
+    keys: [10, 2_000, 5_000],
+    environments: 100,
+    deepShare: 0.1,
+    warmupSeconds: 0.2,
+    rounds: 1,
+    sliceSeconds: 0.3,
+    idempotencySliceRequests: 200,
+    idempotencyApiKeys: 2,
+  },
 };
+
+/** `--scale`: row 7 with a store of 1,000,000 keys beside the 10- and 100,000-key ones. */
+export function withMillionKeys(settings: Settings): Settings {
+  return { ...settings, scale: { ...settings.scale, keys: [...settings.scale.keys, 1_000_000] } };
+}

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { DEFAULT_THROTTLE_TRACKED_ADDRESSES } from '../../mock/src/auth-throttle.ts';
 import { DEFAULT_IDEMPOTENCY_LIMITS } from '../../mock/src/idempotency.ts';
 import { DEFAULT_STORE_LIMITS } from '../../mock/src/store.ts';
-import { contract, credentialHeaders, requestExample } from '../lib/contract.ts';
+import { credentialHeaders } from '../lib/contract.ts';
 import { unknownKeyLike } from '../lib/keys.ts';
 import { runLoad } from '../lib/load.ts';
+import { createApiKeys, idempotentNotifications } from '../lib/requests.ts';
 import { formatCount, judgedRow, valueAtMost, valueEquals, verdict, type Row } from '../lib/report.ts';
-import { startReferenceServer, type ReferenceServerProcess, type ServerStats } from '../lib/servers.ts';
+import { startLaunchedServer, type LaunchedServer, type ServerStats } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
 
 // Row 3: memory under a flood. RSS of the server process, each time right after two full
@@ -33,7 +33,7 @@ function sample(stats: ServerStats): Sample {
   return { rssMiB: stats.memory.rss / MiB, heapUsedMiB: stats.memory.heapUsed / MiB, stats: stats.stats };
 }
 
-async function warmUp(server: ReferenceServerProcess, settings: Settings) {
+async function warmUp(server: LaunchedServer, settings: Settings) {
   // The request path is compiled before the baseline, so that growth is state, not code.
   await runLoad({
     label: 'memory warm-up',
@@ -46,7 +46,7 @@ async function warmUp(server: ReferenceServerProcess, settings: Settings) {
 }
 
 /** Runs the flood in two halves and samples memory before, half-way and after. */
-async function flood(server: ReferenceServerProcess, settings: Settings, runHalf: (amount: number) => Promise<unknown>) {
+async function flood(server: LaunchedServer, settings: Settings, runHalf: (amount: number) => Promise<unknown>) {
   const before = sample(await server.collectGarbage());
   const half = Math.floor(settings.floodRequests / 2);
   const started = performance.now();
@@ -100,11 +100,11 @@ function capRow(id: string, name: string, over: number, figure: string, values: 
 }
 
 export async function measureUnknownKeyFlood(settings: Settings): Promise<Row[]> {
-  const server = await startReferenceServer();
+  const server = await startLaunchedServer();
   try {
     await warmUp(server, settings);
     const demoKey = server.keys.HERALD_API_KEY;
-    const lookupsBefore = (await server.stats()).stats.storeLookups;
+    const lookupsBefore = (await server.sample()).stats.storeLookups;
     const result = await flood(server, settings, (amount) =>
       runLoad({
         label: 'unknown-key flood',
@@ -143,29 +143,13 @@ export async function measureUnknownKeyFlood(settings: Settings): Promise<Row[]>
 }
 
 export async function measureIdempotencyFlood(settings: Settings): Promise<Row[]> {
-  const server = await startReferenceServer();
+  const server = await startLaunchedServer();
   try {
     await warmUp(server, settings);
-    const apiKeys = await createApiKeys(server, settings.floodApiKeys);
-    const send = contract.operation('sendNotification');
-    const body = JSON.stringify(emailExampleThatIsNotCounted());
-    const idempotencyKeyHeader = contract.idempotencyKeyHeader;
-    if (idempotencyKeyHeader === undefined) throw new Error('the spec names no Idempotency-Key header');
-    let next = 0;
+    const apiKeys = await createApiKeys(server.baseUrl, server.keys.HERALD_API_KEY, settings.floodApiKeys);
+    const notifications = idempotentNotifications(server.baseUrl, apiKeys);
     const result = await flood(server, settings, (amount) =>
-      runLoad({
-        label: 'idempotency-key flood',
-        url: `${server.baseUrl}${send.pathTemplate}`,
-        method: 'POST',
-        body,
-        headers: { 'Content-Type': 'application/json' },
-        connections: settings.connections,
-        amount,
-        expectStatus: send.successStatus,
-        perRequest: ({ headers }) => ({
-          headers: { ...headers, ...credentialHeaders('ApiKey', apiKeys[next % apiKeys.length]), [idempotencyKeyHeader]: `bench-${next++}-${randomUUID()}` },
-        }),
-      }),
+      runLoad({ ...notifications, label: 'idempotency-key flood', connections: settings.connections, amount }),
     );
     const records = result.after.stats.idempotencyRecords;
     const { perApiKey, total } = DEFAULT_IDEMPOTENCY_LIMITS;
@@ -189,36 +173,6 @@ export async function measureIdempotencyFlood(settings: Settings): Promise<Row[]
   } finally {
     await server.stop();
   }
-}
-
-/**
- * The spec's email example, checked to be a channel the demo account's plan (Startup) does not
- * count toward its quota: the flood must never be refused for quota.
- */
-function emailExampleThatIsNotCounted(): unknown {
-  const example = requestExample('sendNotification', 'email') as { channel: string };
-  const startup = contract.plan('startup');
-  if (!startup || startup.countedChannels.includes(example.channel)) {
-    throw new Error(`the demo account's plan counts ${example.channel} notifications: a flood would hit its quota`);
-  }
-  return example;
-}
-
-/** Full-access keys in the demo development environment, so the flood can reach the overall cap. */
-async function createApiKeys(server: ReferenceServerProcess, count: number): Promise<string[]> {
-  const create = contract.operation('createApiKey');
-  const keys: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const response = await fetch(`${server.baseUrl}${create.pathTemplate}`, {
-      method: create.method,
-      headers: { ...credentialHeaders('ApiKey', server.keys.HERALD_API_KEY), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: `bench flood key ${i + 1}` }),
-    });
-    const text = await response.text();
-    if (response.status !== create.successStatus) throw new Error(`creating a flood key answered ${response.status}: ${text.slice(0, 300)}`);
-    keys.push((JSON.parse(text) as { data: { secret: string } }).data.secret);
-  }
-  return keys;
 }
 
 function round1(n: number): number {

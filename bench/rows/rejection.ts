@@ -38,10 +38,10 @@ export async function measureRejection(settings: Settings): Promise<Row[]> {
         load: { url, headers: credentialHeaders('ApiKey', kind.key), expectStatus: kind.expectStatus },
         serverPid: server.pid,
         beforeSlice: async () => {
-          before = (await server.stats()).stats.storeLookups;
+          before = (await server.stats()).storeLookups;
         },
         afterSlice: async (figures) => {
-          const after = (await server.stats()).stats.storeLookups;
+          const after = (await server.stats()).storeLookups;
           const own = lookups.get(kind.name) as { lookups: number; served: number };
           own.lookups += after - before;
           own.served += figures.responses;

@@ -17,7 +17,12 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     idReplacement?: boolean;
-    requests?: Array<RequestParams & { setupRequest?: (request: RequestParams, context: object) => RequestParams }>;
+    requests?: Array<
+      RequestParams & {
+        setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams;
+        onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+      }
+    >;
   }
   export interface Histogram {
     average: number;
@@ -40,6 +45,10 @@ declare module 'autocannon' {
     latency: Histogram;
     requests: Histogram & { sent: number };
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: a promise of its result that reports each response as it comes. */
+  export interface Instance extends PromiseLike<Result> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

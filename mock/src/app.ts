@@ -2,7 +2,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
-import { createAuthHook } from './auth-hook.ts';
+import { createApiServer, ROUTER_OPTIONS, routerPath, type ApiServer } from './api-server.ts';
 import { FailedAuthThrottle, DEFAULT_FAILED_AUTH_LIMIT } from './auth-throttle.ts';
 import { Authenticator } from './authenticator.ts';
 import { createHttpDate, OffsetClock, type AdjustableClock, type Clock } from './clock.ts';
@@ -20,7 +20,6 @@ import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
 import { createKeyHasher } from './key-hashing.ts';
 import { leakAuditFromEnvironment, type LeakAudit } from './leak-audit.ts';
 import { loggableUrl, loggerOptions, stdoutSink, type LogLevel, type LogSink } from './logging.ts';
-import { createOperationRoute } from './operation-route.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './problems.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { validationDetail } from './request-validation.ts';
@@ -30,13 +29,14 @@ import { registerSiteRoutes, siteRoutePaths, type ServerStats } from './site-rou
 import { DEFAULT_SPEC_PATH, loadContract, pathPattern, responseHeaderName, type Contract, type Operation } from './spec.ts';
 import { InMemoryStore, type Store } from './store.ts';
 
-// Builds the reference server: a fastify app whose API routes, validation, problem documents,
-// plan limits and scopes all come from the bundled spec. The path of a request:
+// Builds the reference server: a fastify app around the API pipeline, whose routes, validation,
+// problem documents, plan limits and scopes all come from the bundled spec. The path of a request:
 //
-//   socket → fastify (routing; 404/405 here) → global onRequest: request id + Date
-//   → route onRequest: auth-hook.ts (credential → throttle → key → rate limit → account → scope)
-//   → body parsing (413/415/400 here, after authentication) → operation-route.ts (re-check,
-//   validation, idempotency) → handlers.ts → store.ts
+//   socket → http-server.ts (requests that cannot be routed) → api-server.ts when it names an API
+//   operation: request id + Date → auth-hook.ts (credential → throttle → key → rate limit →
+//   account → scope) → body (413/415/400 here, after authentication) → operation-route.ts
+//   (re-check, validation, idempotency) → handlers.ts → store.ts
+//   → otherwise fastify: the site routes (site-routes.ts), 404 and 405
 
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -112,6 +112,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     herald: HeraldHandle;
   }
+  interface FastifyContextConfig {
+    /** An API operation's route (see registerOperation). */
+    api?: boolean;
+  }
 }
 
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
@@ -140,14 +144,20 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     requestIdHeader: false,
     bodyLimit: contract.maxBodyBytes,
     exposeHeadRoutes: false,
-    routerOptions: { maxParamLength: 2048 },
+    routerOptions: { ...ROUTER_OPTIONS },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     forceCloseConnections: true,
     return503OnClosing: false,
     clientErrorHandler: (error, socket) => answerMalformedRequest(error, socket, nextRequestId(), context, httpDate),
     serverFactory: (handler, fastifyOptions) =>
-      createHttpServer(handler, (response, why) => refuseUnroutable(response, why, nextRequestId(), context, httpDate), fastifyOptions),
+      createHttpServer(
+        (request, response) => {
+          if (!api.serve(request, response)) handler(request, response);
+        },
+        (response, why) => refuseUnroutable(response, why, nextRequestId(), context, httpDate),
+        fastifyOptions,
+      ),
     frameworkErrors: (_error, request, reply) => {
       reply.header(requestIdHeader, request.id).header('date', httpDate());
       badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' });
@@ -213,20 +223,24 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     stamp(request, reply);
     done();
   };
-  app.decorateRequest('principal', null);
   // The root context answers 404 and 405: a body sent there is read and dropped, never parsed
   // (a JSON parse error must not turn a 405 into a 400). Each operation brings its own parsers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', drainBody);
-  if (logLevel === 'debug' || logLevel === 'trace') {
+  const logRequests = logLevel === 'debug' || logLevel === 'trace';
+  if (logRequests) {
     app.addHook('onResponse', (request, reply, done) => {
+      // The API pipeline logs its own requests (also those app.inject hands it through fastify).
+      if (request.routeOptions.config.api === true) {
+        done();
+        return;
+      }
       app.log.debug(
         {
           requestId: request.id,
           method: request.method,
           url: loggableUrl(request.url),
           status: reply.statusCode,
-          keyId: request.principal?.key.id,
           ms: Math.round(reply.elapsedTime * 100) / 100,
         },
         'request',
@@ -238,17 +252,24 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   // Where each known path is served and with which methods, for 405 answers.
   const knownPaths: Array<{ pattern: RegExp; methods: string[] }> = [];
 
-  const handlers = { ...OPERATION_HANDLERS, ...WEBHOOK_HANDLERS };
+  const api: ApiServer = createApiServer({
+    context,
+    compiler: requestCompiler,
+    handlers: { ...OPERATION_HANDLERS, ...WEBHOOK_HANDLERS },
+    nextRequestId,
+    requestIdHeader,
+    httpDate,
+    logRequests,
+  });
   for (const operation of contract.operations) {
     if (operation.scopesByForm === null) {
-      // The only operation without an API key is the signed leaked-key report.
+      // The only operation without an API key is the signed leaked-key report: fastify serves it,
+      // its body handed over as the bytes received (the signature covers exactly them).
       if (operation.operationId !== 'reportLeakedKeys') throw new Error(`the spec's operation ${operation.operationId} takes no API key, and the server knows no other authentication for it`);
       registerReport(app, createReportRoute(context, requestCompiler, operation, reporters), operation, stampHook);
       continue;
     }
-    const handler = handlers[operation.operationId];
-    if (!handler) throw new Error(`no handler for the spec's operation ${operation.operationId}`);
-    registerOperation(app, context, requestCompiler, operation, handler, stamp, stampHook);
+    registerOperation(app, api, operation);
   }
   for (const [template, operations] of groupByPath(contract.operations)) {
     knownPaths.push({ pattern: pathPattern(template), methods: operations.map((o) => o.method) });
@@ -332,39 +353,21 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   return app;
 }
 
-function registerOperation(
-  app: FastifyInstance,
-  context: ServerContext,
-  compiler: ReturnType<typeof createSchemaCompiler>,
-  operation: Operation,
-  handler: (typeof OPERATION_HANDLERS)[string],
-  stamp: (request: FastifyRequest, reply: FastifyReply, at?: number) => void,
-  stampHook: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void,
-) {
-  const url = operation.servedPath.replace(/\{([^}]+)\}/g, ':$1');
-  const scopesByForm = operation.scopesByForm;
-  const route = {
+/**
+ * The operation's route in fastify, which only `app.inject` reaches (the HTTP server hands API
+ * requests to the pipeline before fastify sees them): it hands the request to the same pipeline
+ * before fastify reads its body.
+ */
+function registerOperation(app: FastifyInstance, api: ApiServer, operation: Operation) {
+  app.route({
     method: operation.method,
-    url,
-    onRequest: scopesByForm === null ? stampHook : createAuthHook(context, operation, scopesByForm, stamp),
-    handler: createOperationRoute(context, compiler, operation, handler),
-  } as const;
-  // Each operation gets its own content-type parsers: JSON (and an empty body when the body is
-  // optional) for operations with a request body, and "ignore it" for those without one, so a
-  // stray body on a DELETE is neither parsed nor refused.
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    if (operation.requestBody) {
-      const parseJson = scope.getDefaultJsonParser('error', 'error');
-      const optional = !operation.requestBody.required;
-      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-        if (optional && (body as string).length === 0) done(null, undefined);
-        else parseJson(request, body as string, done);
-      });
-    } else {
-      scope.addContentTypeParser('*', drainBody);
-    }
-    scope.route(route);
+    url: routerPath(operation),
+    config: { api: true },
+    onRequest: (request, reply) => {
+      reply.hijack();
+      api.serveRouted(operation, request.raw, reply.raw, request.params as Record<string, string>, request.query as Record<string, string | string[]>);
+    },
+    handler: () => undefined,
   });
 }
 

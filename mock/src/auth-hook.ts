@@ -1,43 +1,21 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { ApiReply, ApiRequest } from './api-exchange.ts';
 import type { AuthenticationFailure } from './authenticator.ts';
 import { extractCredential, type CredentialForm } from './credentials.ts';
-import type { RateLimitDecision } from './rate-limiter.ts';
+import type { KeyHasher } from './key-hashing.ts';
 import { scaledLimit } from './rate-limiter.ts';
 import { setRateLimitHeaders } from './rate-limit-headers.ts';
 import type { ServerContext } from './server-context.ts';
 import type { Operation, PlanLimits } from './spec.ts';
-import type { AccountRecord, EnvironmentRecord, KeyRecord, SecretSlot } from './store.ts';
+import type { AccountRecord, EnvironmentRecord } from './store.ts';
 
-// The authentication pipeline of every API operation, in the order the brief fixes, run in
-// fastify's `onRequest` hook so that it finishes before a byte of the body is parsed:
+// The authentication pipeline of every API operation, in the order the brief fixes, run before
+// a byte of the body is read:
 //
 //   credential extraction → failed-auth throttle → format/checksum → lookup + constant-time
 //   compare → key state → per-key rate limit → account state → scope
 //
 // It first stamps the response with the request id and `Date`; request validation and the
 // handler come after the body is parsed. On success the request carries its `principal`.
-
-/** Who is calling, once authentication passed. */
-export interface Principal {
-  readonly key: KeyRecord;
-  /** The secret that authenticated: the key's current one or its previous one in grace. */
-  readonly slot: SecretSlot;
-  /** The key as presented. Only the idempotency store uses it, to seal stored secrets. */
-  readonly presentedKey: string;
-  readonly form: CredentialForm;
-  readonly environment: EnvironmentRecord;
-  readonly account: AccountRecord;
-  readonly plan: PlanLimits;
-  readonly rateLimit: RateLimitDecision;
-  /** The clock's reading when the request was authenticated (its `Date` and rate-limit headers). */
-  readonly authenticatedAt: number;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
 
 /** `WWW-Authenticate` of a 401: one challenge per `Authorization` scheme (RFC 9110, RFC 6750). */
 export const CHALLENGE = 'ApiKey realm="herald", Bearer realm="herald"';
@@ -58,21 +36,26 @@ const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
  */
 export type ScopesByForm = ReadonlyMap<CredentialForm | null, readonly (readonly string[])[]>;
 
+/** Authenticates a request: true when it may go on, false when the refusal was sent. */
+export type AuthHook = (request: ApiRequest, reply: ApiReply) => boolean;
+
 export function createAuthHook(
   context: ServerContext,
   operation: Operation,
   scopesByForm: ScopesByForm,
-  stamp: (request: FastifyRequest, reply: FastifyReply, at: number) => void,
-): onRequestHookHandler {
+  stamp: (request: ApiRequest, reply: ApiReply, at: number) => void,
+  /** Where the digest of a key presented on a connection is computed (key-hashing.ts, DigestMemo). */
+  digestsOf: (connection: object) => Pick<KeyHasher, 'digest'>,
+): AuthHook {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
 
-  function unauthorized(reply: FastifyReply, code: AuthenticationFailure | 'missing_api_key', presented: boolean) {
+  function unauthorized(reply: ApiReply, code: AuthenticationFailure | 'missing_api_key', presented: boolean) {
     reply.header('www-authenticate', presented ? CHALLENGE_INVALID_TOKEN : CHALLENGE);
     const detail = code === 'missing_api_key' ? MISSING_DETAIL : FAILURE_DETAILS[code];
     problems.send(reply, code, detail);
   }
 
-  function failed(request: FastifyRequest, reply: FastifyReply, failure: AuthenticationFailure, now: number) {
+  function failed(request: ApiRequest, reply: ApiReply, failure: AuthenticationFailure, now: number) {
     const address = request.socket.remoteAddress ?? '';
     throttle.recordFailure(address, now);
     if (throttle.check(address, now) !== null) {
@@ -81,26 +64,20 @@ export function createAuthHook(
     unauthorized(reply, failure, true);
   }
 
-  // An operation without a request body ignores any body sent; fastify would refuse a malformed
-  // Content-Type before reading it (415, which such operations do not document), so it goes.
-  const ignoresBody = operation.requestBody === null;
-
-  // The hook never returns a value: a returned reply is thenable, and fastify would await it.
-  return function authenticate(request, reply, done) {
+  return function authenticate(request, reply) {
     // One reading of the clock for the whole pipeline, so that `Date` + `t` = `X-RateLimit-Reset`.
     const now = clock.now();
     stamp(request, reply, now);
-    if (ignoresBody && request.headers['content-type'] !== undefined) delete request.headers['content-type'];
 
     // 1. Exactly one credential header.
     const credential = extractCredential(request.raw.rawHeaders);
     if (credential.kind === 'none') {
       unauthorized(reply, 'missing_api_key', false);
-      return;
+      return false;
     }
     if (credential.kind === 'ambiguous') {
       problems.send(reply, 'ambiguous_credentials', AMBIGUOUS_DETAIL);
-      return;
+      return false;
     }
 
     // 2. An address that failed too often is refused whatever it presents.
@@ -110,19 +87,19 @@ export function createAuthHook(
       setRateLimitHeaders(reply, 'failed-auth', throttled.limit, 0, throttled.retryAfterSeconds, now);
       reply.header('retry-after', String(throttled.retryAfterSeconds));
       problems.send(reply, 'authentication_throttled', THROTTLED_DETAIL);
-      return;
+      return false;
     }
 
     // 3–5. Format and checksum, lookup and comparison, key state.
     const acceptedScopes = scopesByForm.get(credential.form);
     if (acceptedScopes === undefined) {
       failed(request, reply, 'invalid_api_key', now);
-      return;
+      return false;
     }
-    const authentication = authenticator.authenticate(credential.key, now);
+    const authentication = authenticator.authenticate(credential.key, now, digestsOf(request.socket));
     if (!authentication.ok) {
       failed(request, reply, authentication.failure, now);
-      return;
+      return false;
     }
     const { key, slot } = authentication;
     store.recordUse(key.id, now);
@@ -139,13 +116,13 @@ export function createAuthHook(
         'rate_limit_exceeded',
         `This key made ${rateLimit.limit} requests in the current 60-second window, as many as its plan allows. Retry in ${rateLimit.resetSeconds} seconds.`,
       );
-      return;
+      return false;
     }
 
     // 7. The account must be active.
     if (!account.active) {
       problems.send(reply, 'account_inactive', INACTIVE_DETAIL);
-      return;
+      return false;
     }
 
     // 8. The scopes the operation's security requirement names for this credential form.
@@ -157,7 +134,7 @@ export function createAuthHook(
         `${operation.operationId} needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which this key does not hold.`,
         { missing_scopes: missing },
       );
-      return;
+      return false;
     }
 
     request.principal = {
@@ -171,7 +148,7 @@ export function createAuthHook(
       rateLimit,
       authenticatedAt: now,
     };
-    done();
+    return true;
   };
 }
 

@@ -22,10 +22,13 @@ export class Authenticator {
     private readonly hasher: KeyHasher,
   ) {}
 
-  /** `candidate` is the key as presented, or null when the header could not carry one. */
-  authenticate(candidate: string | null, now: number): Authentication {
+  /**
+   * `candidate` is the key as presented, or null when the header could not carry one; `digests`
+   * computes its digest (the hasher, or the connection's DigestMemo in front of it).
+   */
+  authenticate(candidate: string | null, now: number, digests: Pick<KeyHasher, 'digest'> = this.hasher): Authentication {
     if (candidate === null || !isWellFormedKey(candidate)) return INVALID;
-    const digest = this.hasher.digest(candidate);
+    const digest = digests.digest(candidate);
     const match = this.store.findSecret(digest);
     // The index already matched on the digest; the constant-time comparison is what decides.
     if (match === undefined || !this.hasher.equal(match.slot.digest, digest)) return INVALID;

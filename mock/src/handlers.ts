@@ -1,4 +1,4 @@
-import type { Principal } from './auth-hook.ts';
+import type { Principal } from './api-exchange.ts';
 import { formatTimestamp } from './clock.ts';
 import { WINDOW_SECONDS } from './fixed-window.ts';
 import { displayPrefix, generateKey } from './key-format.ts';

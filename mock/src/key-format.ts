@@ -49,7 +49,11 @@ export function keyMode(key: string): KeyMode {
   return key.startsWith(KEY_PREFIXES.live) ? 'live' : 'test';
 }
 
-/** What listings and logs may show of a key. */
+/**
+ * What listings and logs may show of a key. A copy of its characters: V8 keeps a slice this long
+ * as a view of the whole string, so a stored slice would keep the secret in memory for as long as
+ * the key lives.
+ */
 export function displayPrefix(key: string): string {
-  return key.slice(0, DISPLAY_PREFIX_LENGTH);
+  return Buffer.from(key.slice(0, DISPLAY_PREFIX_LENGTH), 'latin1').toString('latin1');
 }

@@ -29,3 +29,44 @@ export function createKeyHasher(serverSecret: Buffer = randomBytes(32)): KeyHash
     },
   };
 }
+
+/**
+ * The digest of the last key hashed on one connection. A client sends the same key on every
+ * request of a kept-alive connection, and HMAC costs about as much CPU as the rest of the
+ * request's authentication: here it is computed once per connection and key. Only the digest
+ * function is remembered, never a decision: every request is still looked up by its digest,
+ * compared with `equal` and checked for expiry and revocation. A key is compared with the
+ * remembered one in constant time, so a connection shared by several clients (a proxy's pool)
+ * tells none of them anything about another's key; it is held only while the connection lives.
+ */
+export class DigestMemo {
+  private key = '';
+  private remembered: Buffer | null = null;
+
+  constructor(private readonly hasher: KeyHasher) {}
+
+  digest(key: string): Buffer {
+    if (this.remembered !== null && sameText(this.key, key)) return this.remembered;
+    this.remembered = this.hasher.digest(key);
+    this.key = key;
+    return this.remembered;
+  }
+}
+
+/** Equal strings, in time that depends on their length only. */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/** One DigestMemo per connection, for as long as the connection lives. */
+export function connectionDigests(hasher: KeyHasher): (connection: object) => DigestMemo {
+  const memos = new WeakMap<object, DigestMemo>();
+  return (connection) => {
+    let memo = memos.get(connection);
+    if (memo === undefined) memos.set(connection, (memo = new DigestMemo(hasher)));
+    return memo;
+  };
+}

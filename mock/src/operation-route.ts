@@ -1,5 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CHALLENGE_INVALID_TOKEN, type Principal } from './auth-hook.ts';
+import type { ApiReply, ApiRequest, Principal } from './api-exchange.ts';
+import { CHALLENGE_INVALID_TOKEN } from './auth-hook.ts';
 import { secretFailure } from './authenticator.ts';
 import type { HandlerResult, OperationHandler } from './handlers.ts';
 import { requestFingerprint, type StoredResponse } from './idempotency.ts';
@@ -10,7 +10,7 @@ import type { SchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import { responseHeaderName, type Operation } from './spec.ts';
 
-// The fastify handler of one operation, the part of a request after its body is parsed:
+// The handler of one operation, the part of a request after its body is parsed:
 //
 //   re-check the key (a revoke may have finished while the body arrived) → validate the request
 //   against the spec → idempotency (replay, refuse a reused key, or wait for a running twin)
@@ -32,7 +32,7 @@ export function createOperationRoute(
   const { problems, clock } = context;
 
   /** False (and the 401 sent) when the key stopped working after the auth hook admitted it. */
-  function stillAuthenticated(principal: Principal, reply: FastifyReply, now: number): boolean {
+  function stillAuthenticated(principal: Principal, reply: ApiReply, now: number): boolean {
     const failure = secretFailure(principal.key, principal.slot, now);
     if (failure === null) return true;
     removeRateLimitHeaders(reply);
@@ -57,7 +57,7 @@ export function createOperationRoute(
     return { status: result.status, headers: {}, body: '', contentType: '' };
   }
 
-  function send(reply: FastifyReply, response: StoredResponse, replayed: boolean): void {
+  function send(reply: ApiReply, response: StoredResponse, replayed: boolean): void {
     reply.code(response.status);
     for (const name in response.headers) reply.header(name, response.headers[name]);
     if (replayed) reply.header(replayedHeader, 'true');
@@ -78,8 +78,8 @@ export function createOperationRoute(
   }
 
   async function runIdempotent(
-    request: FastifyRequest,
-    reply: FastifyReply,
+    request: ApiRequest,
+    reply: ApiReply,
     principal: Principal,
     idempotencyKey: string,
     run: (now: number) => HandlerResult,
@@ -124,7 +124,7 @@ export function createOperationRoute(
     }
   }
 
-  return function handleOperation(request: FastifyRequest, reply: FastifyReply): Promise<void> | void {
+  return function handleOperation(request: ApiRequest, reply: ApiReply): Promise<void> | void {
     const principal = request.principal as Principal;
     const now = clock.now();
     if (!stillAuthenticated(principal, reply, now)) return;

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { ProblemKind } from './spec.ts';
 
 // Problem details (RFC 9457) as the spec's `*Problem` schemas define them: `type`, `title` and
@@ -37,6 +36,17 @@ export interface ValidationIssue {
   message: string;
 }
 
+/**
+ * Where a problem is sent: the API pipeline's reply (api-exchange.ts) or, for the routes around
+ * the API and the 404/405 answers, fastify's.
+ */
+export interface ProblemReply {
+  code(status: number): unknown;
+  header(name: string, value: string): unknown;
+  send(body: string): unknown;
+  readonly request: { readonly id: string };
+}
+
 export class ProblemCatalogue {
   private readonly kinds: ReadonlyMap<string, ProblemKind>;
 
@@ -64,10 +74,9 @@ export class ProblemCatalogue {
     });
   }
 
-  send(reply: FastifyReply, code: ProblemCode, detail: string, extra?: Record<string, unknown>): FastifyReply {
-    return reply
-      .code(this.status(code))
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(this.serialize(code, detail, reply.request.id, extra));
+  send(reply: ProblemReply, code: ProblemCode, detail: string, extra?: Record<string, unknown>): void {
+    reply.code(this.status(code));
+    reply.header('content-type', PROBLEM_CONTENT_TYPE);
+    reply.send(this.serialize(code, detail, reply.request.id, extra));
   }
 }

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { ApiReply } from './api-exchange.ts';
 import { WINDOW_SECONDS } from './fixed-window.ts';
 
 // The rate-limit fields of every response after the rate-limit step (spec "Rate limits"): the
@@ -15,20 +15,21 @@ export const RATE_LIMIT_HEADER_NAMES = [
   'x-ratelimit-reset',
 ] as const;
 
-const policyCache = new Map<string, string>();
+/** `RateLimit-Policy` values per policy and limit: a plan's limit is one of a few numbers. */
+const policyValues: Record<RateLimitPolicyName, Map<number, string>> = { default: new Map(), 'failed-auth': new Map() };
 
 function policyValue(policy: RateLimitPolicyName, limit: number): string {
-  const cacheKey = policy + limit;
-  let value = policyCache.get(cacheKey);
+  const cache = policyValues[policy];
+  let value = cache.get(limit);
   if (value === undefined) {
     value = `"${policy}";q=${limit};w=${WINDOW_SECONDS}`;
-    if (policyCache.size < 1000) policyCache.set(cacheKey, value);
+    if (cache.size < 1000) cache.set(limit, value);
   }
   return value;
 }
 
 export function setRateLimitHeaders(
-  reply: FastifyReply,
+  reply: ApiReply,
   policy: RateLimitPolicyName,
   limit: number,
   remaining: number,
@@ -43,6 +44,6 @@ export function setRateLimitHeaders(
   reply.header('x-ratelimit-reset', String(Math.floor(now / 1000) + resetSeconds));
 }
 
-export function removeRateLimitHeaders(reply: FastifyReply): void {
+export function removeRateLimitHeaders(reply: ApiReply): void {
   for (const name of RATE_LIMIT_HEADER_NAMES) reply.removeHeader(name);
 }

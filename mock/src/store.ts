@@ -142,6 +142,11 @@ export class InMemoryStore implements Store {
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly environments = new Map<string, EnvironmentRecord>();
   private readonly keys = new Map<string, MutableKey>();
+  /**
+   * Per environment, its unrevoked keys in creation order: a page is found by binary search on
+   * the cursor's sequence and read without skipping anything, so every page costs the same,
+   * however deep and however many keys were revoked before it.
+   */
   private readonly keysByEnvironment = new Map<string, MutableKey[]>();
   /** Digest → owning key id, for current, previous and retired secrets alike. */
   private readonly secretIndex = new Map<string, { keyId: string; slot: SecretSlot }>();
@@ -176,12 +181,9 @@ export class InMemoryStore implements Store {
   }
 
   listKeys(environmentId: string, afterSequence: number, limit: number): KeyRecord[] {
-    const all = this.keysByEnvironment.get(environmentId) ?? [];
-    const page: KeyRecord[] = [];
-    for (let i = firstAfter(all, afterSequence); i < all.length && page.length < limit; i++) {
-      if (all[i].revokedAt === null) page.push(all[i]);
-    }
-    return page;
+    const live = this.keysByEnvironment.get(environmentId) ?? [];
+    const start = firstAfter(live, afterSequence);
+    return live.slice(start, start + limit);
   }
 
   addAccount(account: AccountRecord) {
@@ -238,6 +240,11 @@ export class InMemoryStore implements Store {
 
   revokeKey(keyId: string, at: number): KeyRecord {
     const key = this.mutableKey(keyId);
+    if (key.revokedAt === null) {
+      // It stays in `keys` and in the secret index (its secrets answer `revoked_api_key`).
+      const live = this.keysByEnvironment.get(key.environmentId) as MutableKey[];
+      live.splice(firstAfter(live, key.sequence - 1), 1);
+    }
     key.revokedAt = at;
     return key;
   }
