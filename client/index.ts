@@ -12,6 +12,7 @@ import type { AuthScheme } from './credentials.ts';
 import { errorOfResponse, HeraldApiError, HeraldConnectionError, HeraldError } from './errors.ts';
 import { everyItem, pageMembers, takesIdempotencyKey, type PaginatedPath } from './operations.ts';
 import { CALL, createTransport, PreparedRequest, type Transport, type TransportOptions } from './transport.ts';
+import type { RateLimitState } from './rate-limit.ts';
 import { userAgent } from './user-agent.ts';
 
 export { AUTH_SCHEMES, type AuthScheme } from './credentials.ts';
@@ -88,7 +89,6 @@ export interface HeraldClient {
   readonly rateLimit: RateLimitState | undefined;
 }
 
-type RateLimitState = Transport['rateLimit'];
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
 export function createHeraldClient(options: HeraldClientOptions): HeraldClient {

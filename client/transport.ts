@@ -42,7 +42,6 @@ export interface TransportOptions {
   random?: () => number;
 }
 
-export { DEFAULTS };
 
 /**
  * One call of `createHeraldClient`, from before its request exists until its body is read: it

@@ -105,13 +105,12 @@ function servingOperation(
   digestsOf: (connection: object) => Pick<KeyHasher, 'digest'>,
 ): Serve {
   const { context, requestIdHeader, httpDate, nextRequestId } = options;
-  const { problems, clock } = context;
+  const { problems } = context;
   const stamp = (request: ApiRequest, reply: ApiReply, at: number) => {
     reply.header(requestIdHeader, request.id);
     reply.header('date', httpDate(at));
   };
-  const authenticate: AuthHook | null =
-    operation.scopesByForm === null ? null : createAuthHook(context, operation, operation.scopesByForm, stamp, digestsOf);
+  const authenticate: AuthHook = createAuthHook(context, operation, operation.scopesByForm!, stamp, digestsOf);
   const handle = createOperationRoute(context, options.compiler, operation, handler);
   const bodyRules: BodyRules = {
     json: operation.requestBody !== null,
@@ -138,8 +137,7 @@ function servingOperation(
     const reply = new ApiReply(response, request);
     if (options.logRequests) logWhenFinished(context, request, reply);
     try {
-      if (authenticate === null) stamp(request, reply, clock.now());
-      else if (!authenticate(request, reply)) return;
+      if (!authenticate(request, reply)) return;
       readRequestBody(raw, bodyRules, (outcome) => {
         if (outcome.ok) {
           request.body = outcome.body;

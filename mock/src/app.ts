@@ -8,7 +8,7 @@ import { Authenticator } from './authenticator.ts';
 import { createHttpDate, OffsetClock, type AdjustableClock, type Clock } from './clock.ts';
 import { readFixture, seedStore, type Fixture, type SeededKey } from './fixture.ts';
 import { OPERATION_HANDLERS } from './handlers.ts';
-import { ExposureRegistry } from './leaked-keys.ts';
+import { ExposureRegistry } from './exposure-registry.ts';
 import { createLocalReporter, ReporterKeyRing, type LocalReporter, type ReporterPublicKey } from './reporter-keys.ts';
 import { createReportRoute } from './report-route.ts';
 import { WEBHOOK_HANDLERS } from './webhook-handlers.ts';
@@ -381,7 +381,7 @@ function registerReport(
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    scope.route({ method: operation.method, url: operation.servedPath.replace(/\{([^}]+)\}/g, ':$1'), onRequest: stampHook, handler });
+    scope.route({ method: operation.method, url: routerPath(operation), onRequest: stampHook, handler });
   });
 }
 

@@ -7,7 +7,7 @@ import type { KeyHasher } from './key-hashing.ts';
 import type { ProblemCatalogue } from './problems.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Contract } from './spec.ts';
-import type { ExposureRegistry } from './leaked-keys.ts';
+import type { ExposureRegistry } from './exposure-registry.ts';
 import type { Store } from './store.ts';
 import type { WebhookService } from './webhooks.ts';
 

@@ -33,11 +33,10 @@ const API_KEY_ENV = 'HERALD_API_KEY';
 const BASE_URL_ENV = 'HERALD_BASE_URL';
 
 /**
- * Headers whose value must be new for every request, so a sample mints one rather than copying
- * the spec's example: two samples sharing the example `Idempotency-Key` would collide
+ * The Idempotency-Key's value must be new for every request, so a sample mints one rather than
+ * copying the spec's example: two samples sharing the example would collide
  * (`idempotency_key_reused`) or replay each other. The example still documents the shape.
  */
-const FRESH_PER_REQUEST = new Set(['idempotency-key']);
 const FRESH_TS = new TsExpression('crypto.randomUUID()');
 // /proc on Linux, uuidgen on macOS: no extra tool to install either way.
 const FRESH_SHELL = '$(cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen)';
@@ -109,7 +108,7 @@ function sampleRequest(document: JsonObject, operation: Operation): SampleReques
     baseUrl,
     pathParams: pick('path'),
     queryParams: pick('query'),
-    headerParams: pick('header').map(([name, value]) => [name, FRESH_PER_REQUEST.has(name.toLowerCase()) ? FRESH_TS : value]),
+    headerParams: pick('header').map(([name, value]) => [name, name.toLowerCase() === key.header.toLowerCase() ? FRESH_TS : value]),
     body: requestBody && firstExample ? { mediaType: requestBody.mediaType, value: firstExample.value } : undefined,
     returnsBody: responseHasContent(document, operation, successStatus(operation)),
     idempotencyHeader: takesKey ? key.header : undefined,
