@@ -46,27 +46,51 @@ export interface ListedKey {
   [field: string]: unknown;
 }
 
+/** One page of the key list as read: its items and the next page's cursor. */
+export interface KeyListPage {
+  data: ListedKey[];
+  next_cursor: string | null;
+}
+
+/**
+ * Follows the key list's cursors from the first page: `readPage` reads the page a query names
+ * (undefined: it could not be read). Says how the list ended, with the keys read until then.
+ */
+export async function followKeyList(
+  readPage: (query: Record<string, string>) => Promise<KeyListPage | undefined>,
+  pageSize = 100,
+  maxPages = 50,
+): Promise<{ keys: ListedKey[]; ended: 'last-page' | 'unread' | 'too-long' }> {
+  const keys: ListedKey[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const query: Record<string, string> = { limit: String(pageSize) };
+    if (cursor) query.cursor = cursor;
+    const read = await readPage(query);
+    if (!read) return { keys, ended: 'unread' };
+    keys.push(...read.data);
+    cursor = read.next_cursor ?? null;
+    if (!cursor) return { keys, ended: 'last-page' };
+  }
+  return { keys, ended: 'too-long' };
+}
+
 /**
  * Every key the environment lists, page by page. Returns undefined (after a failed check) when
  * a page is refused or the pages do not end within `maxPages`.
  */
 export async function listAllKeys(s: Scenario, via: string, rule: RuleId, pageSize = 100, maxPages = 50): Promise<{ keys: ListedKey[]; pages: Reply[] } | undefined> {
   const op = s.session.contract.operation('listApiKeys');
-  const keys: ListedKey[] = [];
   const pages: Reply[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < maxPages; page++) {
-    const query: Record<string, string> = { limit: String(pageSize) };
-    if (cursor) query.cursor = cursor;
+  const listed = await followKeyList(async (query) => {
     const reply = await s.send({ op, auth: { key: via }, query });
     pages.push(reply);
-    const json = reply.json as { data?: ListedKey[]; next_cursor?: string | null } | undefined;
+    const json = reply.json as Partial<KeyListPage> | undefined;
     if (!s.check(rule, reply.status === op.successStatus && Array.isArray(json?.data), `listing keys answered ${reply.summary}`, reply)) return undefined;
-    keys.push(...json!.data!);
-    cursor = json!.next_cursor ?? null;
-    if (!cursor) return { keys, pages };
-  }
-  s.check(rule, false, `the key list did not end within ${maxPages} pages of ${pageSize}`);
+    return { data: json!.data!, next_cursor: json!.next_cursor ?? null };
+  }, pageSize, maxPages);
+  if (listed.ended === 'last-page') return { keys: listed.keys, pages };
+  if (listed.ended === 'too-long') s.check(rule, false, `the key list did not end within ${maxPages} pages of ${pageSize}`);
   return undefined;
 }
 

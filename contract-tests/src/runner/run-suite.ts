@@ -5,6 +5,7 @@ import { HttpClient, type Exchange } from '../http/http-client.ts';
 import { Redactor } from '../redact.ts';
 import { emptyLedger, type CleanupNote, type RunResult, type StopNote } from '../results.ts';
 import { Contract, credentialHeader } from '../spec/contract.ts';
+import { followKeyList, type KeyListPage } from '../harness/key-operations.ts';
 import { declareScenarios, renderExchange, type ScenarioDefinition } from '../harness/scenario.ts';
 import { Session, useSession, type RunControl } from '../harness/session.ts';
 import { RULE_FILES } from '../../rules/index.ts';
@@ -209,23 +210,16 @@ async function cleanUp(session: Session, how: 'normal' | 'stopped' | 'lease'): P
 async function activeRunKeys(http: HttpClient, session: Session, root: string, deadline: number): Promise<string[]> {
   const listOp = session.contract.operation('listApiKeys');
   const prefix = session.keyName('');
-  const found: string[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < 50 && Date.now() < deadline; page++) {
-    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-    const exchange = await http.send({ method: listOp.method, path: `${listOp.pathTemplate}?${query}`, headers: [credentialHeader(session.contract.credentialForms[0], root)] });
-    if (exchange.response?.status !== listOp.successStatus) break;
-    let json: { data?: Array<{ id?: unknown; name?: unknown; status?: unknown }>; next_cursor?: string | null };
+  const { keys } = await followKeyList(async (query) => {
+    if (Date.now() >= deadline) return undefined;
+    const exchange = await http.send({ method: listOp.method, path: `${listOp.pathTemplate}?${new URLSearchParams(query)}`, headers: [credentialHeader(session.contract.credentialForms[0], root)] });
+    if (exchange.response?.status !== listOp.successStatus) return undefined;
     try {
-      json = JSON.parse(exchange.response.body) as typeof json;
+      const json = JSON.parse(exchange.response.body) as Partial<KeyListPage>;
+      return Array.isArray(json.data) ? { data: json.data, next_cursor: json.next_cursor ?? null } : undefined;
     } catch {
-      break;
+      return undefined;
     }
-    for (const key of json.data ?? []) {
-      if (typeof key.id === 'string' && typeof key.name === 'string' && key.name.startsWith(prefix) && key.status === 'active') found.push(key.id);
-    }
-    cursor = json.next_cursor ?? null;
-    if (!cursor) break;
-  }
-  return found;
+  });
+  return keys.filter((key) => typeof key.id === 'string' && typeof key.name === 'string' && key.name.startsWith(prefix) && key.status === 'active').map((key) => key.id);
 }
