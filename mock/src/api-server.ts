@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay from 'find-my-way';
 import { ApiReply, ApiRequest } from './api-exchange.ts';
 import { createAuthHook, type AuthHook } from './auth-hook.ts';
-import { connectionDigests, type KeyHasher } from './key-hashing.ts';
+import { connectionKeyMemos, type PresentedKeyMemo } from './key-hashing.ts';
 import type { OperationHandler } from './handlers.ts';
 import { loggableUrl } from './logging.ts';
 import { createOperationRoute } from './operation-route.ts';
@@ -64,13 +64,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const { context } = options;
   const router = FindMyWay(ROUTER_OPTIONS);
   const byOperation = new Map<Operation, Serve>();
-  const digestsOf = connectionDigests(context.hasher);
+  const memoOf = connectionKeyMemos();
   for (const operation of context.contract.operations) {
     // An operation no API key opens (the signed leaked-key report) is served apart (app.ts).
     if (operation.scopesByForm === null) continue;
     const handler = options.handlers[operation.operationId];
     if (!handler) throw new Error(`no handler for the spec's operation ${operation.operationId}`);
-    const serve = servingOperation(operation, handler, options, digestsOf);
+    const serve = servingOperation(operation, handler, options, memoOf);
     byOperation.set(operation, serve);
     router.on(operation.method as FindMyWay.HTTPMethod, routerPath(operation), noop, serve);
   }
@@ -102,7 +102,7 @@ function servingOperation(
   operation: Operation,
   handler: OperationHandler,
   options: ApiServerOptions,
-  digestsOf: (connection: object) => Pick<KeyHasher, 'digest'>,
+  memoOf: (connection: object) => PresentedKeyMemo,
 ): Serve {
   const { context, requestIdHeader, httpDate, nextRequestId } = options;
   const { problems } = context;
@@ -110,7 +110,7 @@ function servingOperation(
     reply.header(requestIdHeader, request.id);
     reply.header('date', httpDate(at));
   };
-  const authenticate: AuthHook = createAuthHook(context, operation, operation.scopesByForm!, stamp, digestsOf);
+  const authenticate: AuthHook = createAuthHook(context, operation, operation.scopesByForm!, stamp, memoOf);
   const handle = createOperationRoute(context, options.compiler, operation, handler);
   const bodyRules: BodyRules = {
     json: operation.requestBody !== null,

@@ -1,7 +1,7 @@
 import type { ApiReply, ApiRequest } from './api-exchange.ts';
 import type { AuthenticationFailure } from './authenticator.ts';
 import { extractCredential, type CredentialForm } from './credentials.ts';
-import type { KeyHasher } from './key-hashing.ts';
+import type { PresentedKeyMemo } from './key-hashing.ts';
 import { scaledLimit } from './rate-limiter.ts';
 import { setRateLimitHeaders } from './rate-limit-headers.ts';
 import type { ServerContext } from './server-context.ts';
@@ -44,8 +44,8 @@ export function createAuthHook(
   operation: Operation,
   scopesByForm: ScopesByForm,
   stamp: (request: ApiRequest, reply: ApiReply, at: number) => void,
-  /** Where the digest of a key presented on a connection is computed (key-hashing.ts, DigestMemo). */
-  digestsOf: (connection: object) => Pick<KeyHasher, 'digest'>,
+  /** What a connection remembers of the last well-formed key presented on it (key-hashing.ts). */
+  memoOf: (connection: object) => PresentedKeyMemo,
 ): AuthHook {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
 
@@ -96,7 +96,7 @@ export function createAuthHook(
       failed(request, reply, 'invalid_api_key', now);
       return false;
     }
-    const authentication = authenticator.authenticate(credential.key, now, digestsOf(request.socket));
+    const authentication = authenticator.authenticate(credential.key, now, memoOf(request.socket));
     if (!authentication.ok) {
       failed(request, reply, authentication.failure, now);
       return false;

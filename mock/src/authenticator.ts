@@ -1,4 +1,4 @@
-import type { KeyHasher } from './key-hashing.ts';
+import type { KeyHasher, PresentedKeyMemo } from './key-hashing.ts';
 import { isWellFormedKey } from './key-format.ts';
 import type { KeyRecord, SecretSlot, Store } from './store.ts';
 
@@ -23,12 +23,17 @@ export class Authenticator {
   ) {}
 
   /**
-   * `candidate` is the key as presented, or null when the header could not carry one; `digests`
-   * computes its digest (the hasher, or the connection's DigestMemo in front of it).
+   * `candidate` is the key as presented, or null when the header could not carry one; `memo` is
+   * what the connection remembers of the last well-formed key presented on it (key-hashing.ts).
    */
-  authenticate(candidate: string | null, now: number, digests: Pick<KeyHasher, 'digest'> = this.hasher): Authentication {
-    if (candidate === null || !isWellFormedKey(candidate)) return INVALID;
-    const digest = digests.digest(candidate);
+  authenticate(candidate: string | null, now: number, memo: PresentedKeyMemo | null = null): Authentication {
+    if (candidate === null) return INVALID;
+    let digest = memo === null ? null : memo.recall(candidate);
+    if (digest === null) {
+      if (!isWellFormedKey(candidate)) return INVALID;
+      digest = this.hasher.digest(candidate);
+      if (memo !== null) memo.remember(candidate, digest);
+    }
     const match = this.store.findSecret(digest);
     // The index already matched on the digest; the constant-time comparison is what decides.
     if (match === undefined || !this.hasher.equal(match.slot.digest, digest)) return INVALID;

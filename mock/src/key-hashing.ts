@@ -31,25 +31,30 @@ export function createKeyHasher(serverSecret: Buffer = randomBytes(32)): KeyHash
 }
 
 /**
- * The digest of the last key hashed on one connection. A client sends the same key on every
- * request of a kept-alive connection, and HMAC costs about as much CPU as the rest of the
- * request's authentication: here it is computed once per connection and key. Only the digest
- * function is remembered, never a decision: every request is still looked up by its digest,
- * compared with `equal` and checked for expiry and revocation. A key is compared with the
- * remembered one in constant time, so a connection shared by several clients (a proxy's pool)
- * tells none of them anything about another's key; it is held only while the connection lives.
+ * What one connection remembers of the last well-formed key presented on it: the key's text and
+ * its digest. Both facts are pure functions of the text — the key is well-formed (format and
+ * checksum) and its HMAC digest is this — so a key equal to the remembered one needs neither
+ * again. A kept-alive client sends the same key on every request, and the checksum and the HMAC
+ * together cost more CPU than the rest of the request's authentication. Only these facts are
+ * remembered, never a decision: every request is still looked up by its digest, compared with
+ * `equal` and checked for expiry and revocation, and a key that is not well-formed is never
+ * remembered, so it is refused without a lookup every time. Keys are compared in constant time,
+ * so a connection shared by several clients (a proxy's pool) tells none of them anything about
+ * another's key; the memo lives only as long as the connection.
  */
-export class DigestMemo {
+export class PresentedKeyMemo {
   private key = '';
-  private remembered: Buffer | null = null;
+  private digest: Buffer | null = null;
 
-  constructor(private readonly hasher: KeyHasher) {}
+  /** The digest of `key` if it is the key remembered (so it is well-formed); null otherwise. */
+  recall(key: string): Buffer | null {
+    return this.digest !== null && sameText(this.key, key) ? this.digest : null;
+  }
 
-  digest(key: string): Buffer {
-    if (this.remembered !== null && sameText(this.key, key)) return this.remembered;
-    this.remembered = this.hasher.digest(key);
+  /** Remembers a key found well-formed, with its digest. */
+  remember(key: string, digest: Buffer): void {
     this.key = key;
-    return this.remembered;
+    this.digest = digest;
   }
 }
 
@@ -61,12 +66,12 @@ function sameText(a: string, b: string): boolean {
   return difference === 0;
 }
 
-/** One DigestMemo per connection, for as long as the connection lives. */
-export function connectionDigests(hasher: KeyHasher): (connection: object) => DigestMemo {
-  const memos = new WeakMap<object, DigestMemo>();
+/** One PresentedKeyMemo per connection, for as long as the connection lives. */
+export function connectionKeyMemos(): (connection: object) => PresentedKeyMemo {
+  const memos = new WeakMap<object, PresentedKeyMemo>();
   return (connection) => {
     let memo = memos.get(connection);
-    if (memo === undefined) memos.set(connection, (memo = new DigestMemo(hasher)));
+    if (memo === undefined) memos.set(connection, (memo = new PresentedKeyMemo()));
     return memo;
   };
 }

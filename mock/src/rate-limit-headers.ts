@@ -15,17 +15,29 @@ export const RATE_LIMIT_HEADER_NAMES = [
   'x-ratelimit-reset',
 ] as const;
 
-/** `RateLimit-Policy` values per policy and limit: a plan's limit is one of a few numbers. */
-const policyValues: Record<RateLimitPolicyName, Map<number, string>> = { default: new Map(), 'failed-auth': new Map() };
+/** `RateLimit-Policy` and `X-RateLimit-Limit` values per policy and limit: a plan's limit is one of a few numbers. */
+const limitValues: Record<RateLimitPolicyName, Map<number, { policy: string; limit: string }>> = { default: new Map(), 'failed-auth': new Map() };
 
-function policyValue(policy: RateLimitPolicyName, limit: number): string {
-  const cache = policyValues[policy];
+function limitValue(policy: RateLimitPolicyName, limit: number): { policy: string; limit: string } {
+  const cache = limitValues[policy];
   let value = cache.get(limit);
   if (value === undefined) {
-    value = `"${policy}";q=${limit};w=${WINDOW_SECONDS}`;
+    value = { policy: `"${policy}";q=${limit};w=${WINDOW_SECONDS}`, limit: String(limit) };
     if (cache.size < 1000) cache.set(limit, value);
   }
   return value;
+}
+
+// `X-RateLimit-Reset` of the requests of one second that reset together share one string.
+let resetAt = -1;
+let resetText = '';
+
+function resetValue(epochSeconds: number): string {
+  if (epochSeconds !== resetAt) {
+    resetText = String(epochSeconds);
+    resetAt = epochSeconds;
+  }
+  return resetText;
 }
 
 export function setRateLimitHeaders(
@@ -36,12 +48,13 @@ export function setRateLimitHeaders(
   resetSeconds: number,
   now: number,
 ): void {
-  reply.header('ratelimit-policy', policyValue(policy, limit));
+  const values = limitValue(policy, limit);
+  reply.header('ratelimit-policy', values.policy);
   reply.header('ratelimit', `"${policy}";r=${remaining};t=${resetSeconds}`);
-  reply.header('x-ratelimit-limit', String(limit));
+  reply.header('x-ratelimit-limit', values.limit);
   reply.header('x-ratelimit-remaining', String(remaining));
   // `Date` (whole seconds of the same clock) plus `t`.
-  reply.header('x-ratelimit-reset', String(Math.floor(now / 1000) + resetSeconds));
+  reply.header('x-ratelimit-reset', resetValue(Math.floor(now / 1000) + resetSeconds));
 }
 
 export function removeRateLimitHeaders(reply: ApiReply): void {
