@@ -103,10 +103,16 @@ export interface LaunchedServer extends ScriptServer {
  * (bench/processes/herald-server.mjs), for what the CLI cannot do: seed the store directly with
  * many keys, and collect garbage before memory is read.
  */
-export async function startLaunchedServer(limits: Limits = 'unlimited', seed?: SeedOptions, idempotencyLimits?: IdempotencyLimits): Promise<LaunchedServer> {
+export async function startLaunchedServer(
+  limits: Limits = 'unlimited',
+  seed?: SeedOptions,
+  idempotencyLimits?: IdempotencyLimits,
+  /** Options of the server's Node process (row 8: LARGE_STORE_NODE_OPTIONS). */
+  nodeOptions: readonly string[] = [],
+): Promise<LaunchedServer> {
   const { root } = await shippedMock();
   const options = { ...limitFlags(limits), seed, idempotencyLimits };
-  const server = await startScriptServer('herald-server.mjs', [root, JSON.stringify(options)], ['--expose-gc']);
+  const server = await startScriptServer('herald-server.mjs', [root, JSON.stringify(options)], ['--expose-gc', ...nodeOptions]);
   return {
     ...server,
     baseUrl: server.ready.baseUrl as string,

@@ -1,5 +1,6 @@
 import { readFixture } from '../../mock/src/fixture.ts';
 import { DEFAULT_IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../../mock/src/idempotency.ts';
+import { LARGE_STORE_NODE_OPTIONS } from '../../mock/src/large-store.ts';
 import { comparisonRow, describeTarget, targetValues } from '../lib/comparison.ts';
 import { contract, credentialHeaders } from '../lib/contract.ts';
 import { measureInterleaved, type InterleavedTarget, type TargetFigures } from '../lib/interleave.ts';
@@ -24,6 +25,10 @@ import type { Settings } from '../lib/settings.ts';
 //  - the idempotency table at its cap (20,000 records, the oldest evicted by each new one)
 //    against a table far below it: idempotent POSTs, in slices of a fixed number of requests so
 //    the table below the cap stays below it.
+//
+// Every server of the row runs with the Node options the package documents for a large store
+// (LARGE_STORE_NODE_OPTIONS, mock/src/large-store.ts: a larger young generation), the smallest as
+// well, so the sizes differ in their data only.
 
 const TARGETS = {
   throughput: atLeast(0.9),
@@ -57,17 +62,25 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
     servers.push(
       ...(await Promise.all(
         sizes.map((keys) =>
-          startLaunchedServer('unlimited', {
-            keys,
-            // The smallest store is the demo fixture and the listed keys alone.
-            environments: keys > FIXTURE_KEYS + LISTED_KEYS ? Math.min(scale.environments, keys) : 0,
-            deepShare: keys === largest ? scale.deepShare : 0,
-            listedKeys: LISTED_KEYS,
-          }),
+          startLaunchedServer(
+            'unlimited',
+            {
+              keys,
+              // The smallest store is the demo fixture and the listed keys alone.
+              environments: keys > FIXTURE_KEYS + LISTED_KEYS ? Math.min(scale.environments, keys) : 0,
+              deepShare: keys === largest ? scale.deepShare : 0,
+              listedKeys: LISTED_KEYS,
+            },
+            undefined,
+            LARGE_STORE_NODE_OPTIONS,
+          ),
         ),
       )),
     );
-    const [atCap, belowCap] = await Promise.all([startLaunchedServer('unlimited', undefined, smallIdempotency), startLaunchedServer('unlimited', undefined, smallIdempotency)]);
+    const [atCap, belowCap] = await Promise.all([
+      startLaunchedServer('unlimited', undefined, smallIdempotency, LARGE_STORE_NODE_OPTIONS),
+      startLaunchedServer('unlimited', undefined, smallIdempotency, LARGE_STORE_NODE_OPTIONS),
+    ]);
     servers.push(atCap, belowCap);
     const cap = smallIdempotency ?? DEFAULT_IDEMPOTENCY_LIMITS;
     const fillKeys = await createApiKeys(atCap.baseUrl, atCap.keys.HERALD_API_KEY, scale.idempotencyApiKeys);
@@ -120,7 +133,7 @@ export async function measureScale(settings: Settings): Promise<Row[]> {
     );
     const [capAfter, belowAfter] = await Promise.all([atCap.sample(), belowCap.sample()]);
 
-    const how = `autocannon ${settings.connections} connections, ${scale.rounds} interleaved slices`;
+    const how = `autocannon ${settings.connections} connections, ${scale.rounds} interleaved slices, servers started with node ${LARGE_STORE_NODE_OPTIONS.join(' ')}`;
     const get = (name: string) => measured.targets.get(name) as TargetFigures;
     const figureRow = (id: string, name: string, figures: TargetFigures, extra = ''): Row =>
       infoRow({ group: 8, id: `scale.${id}`, name, figure: `${describeTarget(figures)} · p99 ${formatMicros(figures.p99Micros)}${extra}`, values: { ...targetValues(figures), p50Micros: figures.p50Micros, p99Micros: figures.p99Micros }, method: how });

@@ -5,3 +5,4 @@ export type { ReferenceServer, StartOptions, DemoKeys } from './testing.ts';
 export { buildServer, type ServerOptions, type HeraldHandle } from './app.ts';
 export { startPrism, prismDocument, PrismMissingError, PRISM_VERSION, type PrismMock, type PrismOptions } from './prism.ts';
 export { FixtureError, type Fixture, type SeededKey } from './fixture.ts';
+export { LARGE_STORE_NODE_OPTIONS } from './large-store.ts';
