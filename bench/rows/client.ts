@@ -28,7 +28,7 @@ const ENTRIES = [
   { id: 'client.bundle.sdk', name: '@herald/client/sdk bundle, min+gzip', entry: 'client/sdk.ts', judged: false },
 ];
 const SIZES = {
-  full: { warmupCalls: 3_000, rounds: 24, callsPerBatch: 400 },
+  full: { warmupCalls: 3_000, rounds: 16, callsPerBatch: 400 },
   tiny: { warmupCalls: 100, rounds: 2, callsPerBatch: 50 },
 };
 
