@@ -1,4 +1,4 @@
-import type { KeyHasher, PresentedKeyMemo } from './key-hashing.ts';
+import { MALFORMED_KEY, type KeyFacts, type KeyHasher, type PresentedKeyMemo } from './key-hashing.ts';
 import { isWellFormedKey } from './key-format.ts';
 import type { KeyRecord, SecretSlot, Store } from './store.ts';
 
@@ -28,12 +28,13 @@ export class Authenticator {
    */
   authenticate(candidate: string | null, now: number, memo: PresentedKeyMemo | null = null): Authentication {
     if (candidate === null) return INVALID;
-    let digest = memo === null ? null : memo.recall(candidate);
-    if (digest === null) {
-      if (!isWellFormedKey(candidate)) return INVALID;
-      digest = this.hasher.digest(candidate);
-      if (memo !== null) memo.remember(candidate, digest);
+    let facts: KeyFacts | null = memo === null ? null : memo.recall(candidate);
+    if (facts === null) {
+      facts = isWellFormedKey(candidate) ? this.hasher.digest(candidate) : MALFORMED_KEY;
+      if (memo !== null) memo.remember(candidate, facts);
     }
+    if (facts === MALFORMED_KEY) return INVALID;
+    const digest = facts;
     const match = this.store.findSecret(digest);
     // The index already matched on the digest; the constant-time comparison is what decides.
     if (match === undefined || !this.hasher.equal(match.slot.digest, digest)) return INVALID;

@@ -30,31 +30,33 @@ export function createKeyHasher(serverSecret: Buffer = randomBytes(32)): KeyHash
   };
 }
 
+/** What the text of a presented key says by itself: not a key at all, or a key with this digest. */
+export type KeyFacts = Buffer | typeof MALFORMED_KEY;
+export const MALFORMED_KEY = 'malformed';
+
 /**
- * What one connection remembers of the last well-formed key presented on it: the key's text and
- * its digest. Both facts are pure functions of the text — the key is well-formed (format and
- * checksum) and its HMAC digest is this — so a key equal to the remembered one needs neither
- * again. A kept-alive client sends the same key on every request, and the checksum and the HMAC
- * together cost more CPU than the rest of the request's authentication. Only these facts are
- * remembered, never a decision: every request is still looked up by its digest, compared with
- * `equal` and checked for expiry and revocation, and a key that is not well-formed is never
- * remembered, so it is refused without a lookup every time. Keys are compared in constant time,
- * so a connection shared by several clients (a proxy's pool) tells none of them anything about
- * another's key; the memo lives only as long as the connection.
+ * What one connection remembers of the last key presented on it: its text and what that text says
+ * by itself — malformed (format or checksum), or well-formed with this HMAC digest. Both are pure
+ * functions of the text, so a key equal to the remembered one needs neither the checksum nor the
+ * HMAC again: a kept-alive client sends the same key on every request, and the two together cost
+ * more CPU than the rest of the request's authentication. Only these facts are remembered, never a
+ * decision: a well-formed key is still looked up on every request, compared with `equal` and
+ * checked for expiry and revocation, and a malformed one is still refused without a lookup. Keys
+ * are compared in constant time, so a connection shared by several clients (a proxy's pool) tells
+ * none of them anything about another's key; the memo lives only as long as the connection.
  */
 export class PresentedKeyMemo {
   private key = '';
-  private digest: Buffer | null = null;
+  private facts: KeyFacts | null = null;
 
-  /** The digest of `key` if it is the key remembered (so it is well-formed); null otherwise. */
-  recall(key: string): Buffer | null {
-    return this.digest !== null && sameText(this.key, key) ? this.digest : null;
+  /** The facts of `key` if it is the key remembered; null otherwise. */
+  recall(key: string): KeyFacts | null {
+    return this.facts !== null && sameText(this.key, key) ? this.facts : null;
   }
 
-  /** Remembers a key found well-formed, with its digest. */
-  remember(key: string, digest: Buffer): void {
+  remember(key: string, facts: KeyFacts): void {
     this.key = key;
-    this.digest = digest;
+    this.facts = facts;
   }
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/authenticator.ts';
 import { displayPrefix, generateKey } from '../../src/key-format.ts';
-import { createKeyHasher, PresentedKeyMemo, type KeyHasher } from '../../src/key-hashing.ts';
+import { createKeyHasher, MALFORMED_KEY, PresentedKeyMemo, type KeyHasher } from '../../src/key-hashing.ts';
 import { InMemoryStore } from '../../src/store.ts';
 
 // What a connection remembers of the last well-formed key presented on it (key-hashing.ts) may
-// spare the checksum and the HMAC, never the lookup, the comparison or the key's state.
+// spare the checksum and the HMAC, never the lookup, the comparison, the key's state or the
+// refusal of a malformed key.
 
 function setUp() {
   const real = createKeyHasher();
@@ -44,7 +45,7 @@ describe('the connection memo of a presented key', () => {
     expect(authenticator.authenticate(secret, 3, memo)).toEqual({ ok: false, failure: 'revoked_api_key' });
   });
 
-  it('never remembers a malformed key: each one is refused without a lookup', () => {
+  it('refuses a malformed key every time, never looking it up or hashing it', () => {
     const { store, secret, authenticator, hashes } = setUp();
     const memo = new PresentedKeyMemo();
     const broken = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
@@ -67,5 +68,8 @@ describe('the connection memo of a presented key', () => {
     expect(memo.recall(`${key.slice(0, -1)}x`)).toBeNull();
     expect(memo.recall(key.slice(0, -1))).toBeNull();
     expect(memo.recall(generateKey('live'))).toBeNull();
+    memo.remember('hk_live_short', MALFORMED_KEY);
+    expect(memo.recall('hk_live_short')).toBe(MALFORMED_KEY);
+    expect(memo.recall(key)).toBeNull();
   });
 });
