@@ -13,7 +13,7 @@ import { createLocalReporter, ReporterKeyRing, type LocalReporter, type Reporter
 import { createReportRoute } from './report-route.ts';
 import { WEBHOOK_HANDLERS } from './webhook-handlers.ts';
 import { createHttpTransport, type Transport } from './webhook-transport.ts';
-import { deliveryPolicy, WebhookService } from './webhooks.ts';
+import { checkEventTypes, deliveryPolicy, WebhookService } from './webhooks.ts';
 import { createHttpServer, type RefusedRequest } from './http-server.ts';
 import { createRequestIdGenerator } from './ids.ts';
 import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
@@ -164,6 +164,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     },
   });
 
+  checkEventTypes(contract);
   const context: ServerContext = {
     contract,
     problems: new ProblemCatalogue(contract.problems),

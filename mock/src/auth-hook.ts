@@ -5,7 +5,7 @@ import type { PresentedKeyMemo } from './key-hashing.ts';
 import { scaledLimit } from './rate-limiter.ts';
 import { setRateLimitHeaders } from './rate-limit-headers.ts';
 import type { ServerContext } from './server-context.ts';
-import type { Operation, PlanLimits } from './spec.ts';
+import type { Contract, Operation, PlanLimits } from './spec.ts';
 import type { AccountRecord, EnvironmentRecord } from './store.ts';
 
 // The authentication pipeline of every API operation, in the order the brief fixes, run before
@@ -18,9 +18,20 @@ import type { AccountRecord, EnvironmentRecord } from './store.ts';
 // handler come after the body is parsed. On success the request carries its `principal`.
 
 /** `WWW-Authenticate` of a 401: one challenge per `Authorization` scheme (RFC 9110, RFC 6750). */
-export const CHALLENGE = 'ApiKey realm="herald", Bearer realm="herald"';
-/** … and when a key was presented. */
-export const CHALLENGE_INVALID_TOKEN = 'ApiKey realm="herald", error="invalid_token", Bearer realm="herald", error="invalid_token"';
+export interface AuthChallenges {
+  /** When no key was presented: the spec's WWWAuthenticate example. */
+  readonly noKey: string;
+  /** When a key was presented: each challenge with `error="invalid_token"`, as the header's description says. */
+  readonly invalidToken: string;
+}
+
+export function authChallenges(contract: Contract): AuthChallenges {
+  const noKey = contract.document.components?.headers?.WWWAuthenticate?.example;
+  if (typeof noKey !== 'string') throw new Error('the spec has no WWWAuthenticate header example');
+  // A challenge starts with its scheme word and a space; parameters follow after commas.
+  const challenges = noKey.split(/,\s*(?=[A-Za-z][\w-]* )/);
+  return { noKey, invalidToken: challenges.map((challenge) => `${challenge}, error="invalid_token"`).join(', ') };
+}
 
 const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
   invalid_api_key:
@@ -48,9 +59,10 @@ export function createAuthHook(
   memoOf: (connection: object) => PresentedKeyMemo,
 ): AuthHook {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
+  const challenges = authChallenges(context.contract);
 
   function unauthorized(reply: ApiReply, code: AuthenticationFailure | 'missing_api_key', presented: boolean) {
-    reply.header('www-authenticate', presented ? CHALLENGE_INVALID_TOKEN : CHALLENGE);
+    reply.header('www-authenticate', presented ? challenges.invalidToken : challenges.noKey);
     const detail = code === 'missing_api_key' ? MISSING_DETAIL : FAILURE_DETAILS[code];
     problems.send(reply, code, detail);
   }

@@ -12,8 +12,12 @@ import type { Operation } from './spec.ts';
 // bytes as received before anything is parsed, so an unsigned or altered report is refused
 // (401) whatever it holds, and nothing is looked up or changed for it.
 
-const IDENTIFIER_HEADER = 'github-public-key-identifier';
-const SIGNATURE_HEADER = 'github-public-key-signature';
+/** The lower-case name of a header parameter component of the spec (the reporter's two headers). */
+function headerParameterName(context: ServerContext, component: string): string {
+  const name = context.contract.document.components?.parameters?.[component]?.name;
+  if (typeof name !== 'string') throw new Error(`the spec has no ${component} parameter`);
+  return name.toLowerCase();
+}
 
 export function reportChallenge(context: ServerContext): string {
   const header = context.contract.document.components?.headers?.WWWAuthenticateReportSignature;
@@ -24,6 +28,8 @@ export function reportChallenge(context: ServerContext): string {
 export function createReportRoute(context: ServerContext, compiler: SchemaCompiler, operation: Operation, reporters: ReporterKeyRing) {
   const validate = compileRequestValidator(context.contract, compiler, operation);
   const challenge = reportChallenge(context);
+  const identifierHeader = headerParameterName(context, 'ReporterKeyIdentifierHeader');
+  const signatureHeader = headerParameterName(context, 'ReporterSignatureHeader');
   const { problems, clock } = context;
 
   const refuse = (reply: FastifyReply, detail: string) => {
@@ -32,8 +38,8 @@ export function createReportRoute(context: ServerContext, compiler: SchemaCompil
   };
 
   return function handleReport(request: FastifyRequest, reply: FastifyReply): void {
-    const identifier = request.headers[IDENTIFIER_HEADER];
-    const signature = request.headers[SIGNATURE_HEADER];
+    const identifier = request.headers[identifierHeader];
+    const signature = request.headers[signatureHeader];
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (typeof identifier !== 'string' || typeof signature !== 'string' || identifier === '' || signature === '') {
       refuse(reply, 'A report must carry both Github-Public-Key-Identifier and Github-Public-Key-Signature, once each.');

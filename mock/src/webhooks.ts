@@ -23,6 +23,21 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * The events the server sends must be the spec's WebhookEventType values, no more and no fewer:
+ * checked at start-up, like the problem codes (problems.ts).
+ */
+export function checkEventTypes(contract: Contract): void {
+  const values = contract.document.components?.schemas?.WebhookEventType?.enum;
+  if (!Array.isArray(values)) throw new Error('the spec has no WebhookEventType enum');
+  const sent = new Set<string>(EVENT_TYPES);
+  const missing = values.filter((value: unknown) => typeof value !== 'string' || !sent.has(value));
+  const extra = EVENT_TYPES.filter((type) => !values.includes(type));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`the server's webhook events differ from the spec's WebhookEventType: not sent ${JSON.stringify(missing)}, not in the spec ${JSON.stringify(extra)}`);
+  }
+}
+
 /** The spec's delivery policy (`x-herald-webhook-delivery` on WebhookDelivery). */
 export interface DeliveryPolicy {
   /** Seconds after a failed attempt before the next one; one attempt more than delays. */

@@ -5,6 +5,7 @@ import { keyFormatFault } from '../../src/key-format.ts';
 import { SERVER_PROBLEM_CODES } from '../../src/problems.ts';
 import { deriveContract, DEFAULT_SPEC_PATH, loadContract, resolveRef } from '../../src/spec.ts';
 import { DEMO_KEY_NAMES } from '../../src/testing.ts';
+import { checkEventTypes } from '../../src/webhooks.ts';
 
 const document = JSON.parse(readFileSync(DEFAULT_SPEC_PATH, 'utf8'));
 const contract = loadContract();
@@ -116,5 +117,17 @@ describe('the demo fixture', () => {
     const used = plan.countedChannels.reduce((sum, c) => sum + (nearQuota.usage_this_period?.[c as 'email' | 'webhook'] ?? 0), 0);
     expect(plan.monthlyNotificationQuota - used).toBeGreaterThan(0);
     expect(plan.monthlyNotificationQuota - used).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('what the server checks against the spec at start-up', () => {
+  it('sends exactly the webhook events the spec names, and refuses to start otherwise', () => {
+    expect(() => checkEventTypes(contract)).not.toThrow();
+    const fewer = structuredClone(document);
+    fewer.components.schemas.WebhookEventType.enum = fewer.components.schemas.WebhookEventType.enum.slice(1);
+    expect(() => checkEventTypes(deriveContract(fewer))).toThrow(/not in the spec \["api_key.created"\]/);
+    const more = structuredClone(document);
+    more.components.schemas.WebhookEventType.enum.push('api_key.renamed');
+    expect(() => checkEventTypes(deriveContract(more))).toThrow(/not sent \["api_key.renamed"\]/);
   });
 });
