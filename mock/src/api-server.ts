@@ -6,8 +6,8 @@ import { connectionKeyMemos, type PresentedKeyMemo } from './key-hashing.ts';
 import type { OperationHandler } from './handlers.ts';
 import { loggableUrl } from './logging.ts';
 import { createOperationRoute } from './operation-route.ts';
-import { validationDetail } from './request-validation.ts';
-import { readRequestBody, type BodyFailure, type BodyOutcome, type BodyRules } from './request-body.ts';
+import { readRequestBody, type BodyOutcome, type BodyRules } from './request-body.ts';
+import { sendBodyProblem } from './request-problems.ts';
 import type { SchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import type { Operation } from './spec.ts';
@@ -152,31 +152,9 @@ function servingOperation(
   };
 }
 
-const BODY_PROBLEMS: Record<Exclude<BodyFailure, 'unsupported_media_type' | 'too_large'>, string> = {
-  length_mismatch: 'does not match the body',
-  empty: 'is empty; send a JSON document',
-  invalid_json: 'is not valid JSON',
-  unreadable: 'could not be read',
-};
-
 function refuseBody(context: ServerContext, reply: ApiReply, outcome: Extract<BodyOutcome, { ok: false }>) {
-  const { problems } = context;
   if (outcome.closeConnection) reply.header('connection', 'close');
-  switch (outcome.failure) {
-    case 'unsupported_media_type':
-      problems.send(reply, 'unsupported_media_type', 'The request body must be JSON, sent with Content-Type: application/json.');
-      return;
-    case 'too_large':
-      problems.send(reply, 'payload_too_large', `The request body is larger than ${context.contract.maxBodyBytes} bytes.`);
-      return;
-    default: {
-      const issue =
-        outcome.failure === 'length_mismatch'
-          ? { location: 'header' as const, pointer: 'Content-Length', message: BODY_PROBLEMS.length_mismatch }
-          : { location: 'body' as const, pointer: '', message: BODY_PROBLEMS[outcome.failure] };
-      problems.send(reply, 'validation_failed', validationDetail([issue], context.contract.validationIssueLimits), { errors: [issue] });
-    }
-  }
+  sendBodyProblem(context, reply, outcome.failure);
 }
 
 function logWhenFinished(context: ServerContext, request: ApiRequest, reply: ApiReply) {

@@ -20,9 +20,10 @@ import { IdempotencyStore, type IdempotencyLimits } from './idempotency.ts';
 import { createKeyHasher } from './key-hashing.ts';
 import { leakAuditFromEnvironment, type LeakAudit } from './leak-audit.ts';
 import { loggableUrl, loggerOptions, stdoutSink, type LogLevel, type LogSink } from './logging.ts';
-import { PROBLEM_CONTENT_TYPE, ProblemCatalogue, type ValidationIssue } from './problems.ts';
+import { PROBLEM_CONTENT_TYPE, ProblemCatalogue } from './problems.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { validationDetail } from './request-validation.ts';
+import type { BodyFailure } from './request-body.ts';
+import { sendBodyProblem, sendValidationIssue } from './request-problems.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ServerContext } from './server-context.ts';
 import { registerSiteRoutes, siteRoutePaths, type ServerStats } from './site-routes.ts';
@@ -160,7 +161,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       ),
     frameworkErrors: (_error, request, reply) => {
       reply.header(requestIdHeader, request.id).header('date', httpDate());
-      badRequest(reply, context, { location: 'path', pointer: '', message: 'is not a valid URL path' });
+      sendValidationIssue(context, reply as FastifyReply, { location: 'path', pointer: '', message: 'is not a valid URL path' });
     },
   });
 
@@ -393,38 +394,26 @@ function drainBody(_request: FastifyRequest, payload: NodeJS.ReadableStream, don
   payload.resume();
 }
 
+/** What fastify throws when it cannot take a body, as the pipeline's own body failures. */
+const FASTIFY_BODY_FAILURES: Readonly<Record<string, BodyFailure>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'length_mismatch',
+};
+
 /** Maps what fastify throws (body too large, bad JSON, wrong content type, …) to problems. */
 function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, context: ServerContext) {
-  const { problems } = context;
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      problems.send(reply, 'payload_too_large', `The request body is larger than ${context.contract.maxBodyBytes} bytes.`);
-      return;
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
-      problems.send(reply, 'unsupported_media_type', 'The request body must be JSON, sent with Content-Type: application/json.');
-      return;
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      badRequest(reply, context, { location: 'body', pointer: '', message: 'is empty; send a JSON document' });
-      return;
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      badRequest(reply, context, { location: 'body', pointer: '', message: 'is not valid JSON' });
-      return;
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      badRequest(reply, context, { location: 'header', pointer: 'Content-Length', message: 'does not match the body' });
-      return;
-  }
   const status = (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    badRequest(reply, context, { location: 'body', pointer: '', message: 'could not be read' });
+  const failure = FASTIFY_BODY_FAILURES[error.code] ?? (typeof status === 'number' && status >= 400 && status < 500 ? 'unreadable' : undefined);
+  if (failure !== undefined) {
+    sendBodyProblem(context, reply, failure);
     return;
   }
   context.log.error({ err: error, requestId: request.id, method: request.method, url: loggableUrl(request.url) }, 'unexpected error');
-  problems.send(reply, 'internal_error', 'The server failed. Retry the request with the same Idempotency-Key.');
-}
-
-function badRequest(reply: FastifyReply, context: ServerContext, issue: ValidationIssue) {
-  context.problems.send(reply, 'validation_failed', validationDetail([issue], context.contract.validationIssueLimits), { errors: [issue] });
+  context.problems.send(reply, 'internal_error', 'The server failed. Retry the request with the same Idempotency-Key.');
 }
 
 /**
