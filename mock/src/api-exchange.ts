@@ -13,6 +13,12 @@ import type { AccountRecord, EnvironmentRecord, KeyRecord, SecretSlot } from './
 // The response leaves in one `writeHead` with a flat header array and one `end` with a string
 // body: node:http then writes status line, headers and body as one chunk.
 
+/**
+ * Stamps a response with its request id (`X-Request-Id`) and a `Date` from the server clock (`at`,
+ * or now): every response the server sends, through the API pipeline or through fastify.
+ */
+export type Stamp = (request: { readonly id: string }, reply: { header(name: string, value: string): unknown }, at?: number) => void;
+
 /** Who is calling, once authentication passed. */
 export interface Principal {
   readonly key: KeyRecord;

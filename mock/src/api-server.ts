@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay from 'find-my-way';
-import { ApiReply, ApiRequest } from './api-exchange.ts';
+import { ApiReply, ApiRequest, type Stamp } from './api-exchange.ts';
 import { createAuthHook, type AuthHook } from './auth-hook.ts';
 import { connectionKeyMemos, type PresentedKeyMemo } from './key-hashing.ts';
 import type { OperationHandler } from './handlers.ts';
@@ -50,10 +50,8 @@ export interface ApiServerOptions {
   compiler: SchemaCompiler;
   handlers: Readonly<Record<string, OperationHandler>>;
   nextRequestId: () => string;
-  /** The name `X-Request-Id` is sent under. */
-  requestIdHeader: string;
-  /** The `Date` header for an instant of the server clock. */
-  httpDate: (at?: number) => string;
+  /** Stamps every response with its request id and `Date` (the same stamp fastify's responses get). */
+  stamp: Stamp;
   /** One debug line per request (level debug or trace). */
   logRequests: boolean;
 }
@@ -104,12 +102,8 @@ function servingOperation(
   options: ApiServerOptions,
   memoOf: (connection: object) => PresentedKeyMemo,
 ): Serve {
-  const { context, requestIdHeader, httpDate, nextRequestId } = options;
+  const { context, stamp, nextRequestId } = options;
   const { problems } = context;
-  const stamp = (request: ApiRequest, reply: ApiReply, at: number) => {
-    reply.header(requestIdHeader, request.id);
-    reply.header('date', httpDate(at));
-  };
   const authenticate: AuthHook = createAuthHook(context, operation, operation.scopesByForm!, stamp, memoOf);
   const handle = createOperationRoute(context, options.compiler, operation, handler);
   const bodyRules: BodyRules = {

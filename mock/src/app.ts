@@ -2,6 +2,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
+import type { Stamp } from './api-exchange.ts';
 import { createApiServer, ROUTER_OPTIONS, routerPath, type ApiServer } from './api-server.ts';
 import { FailedAuthThrottle, DEFAULT_FAILED_AUTH_LIMIT } from './auth-throttle.ts';
 import { Authenticator } from './authenticator.ts';
@@ -160,7 +161,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
         fastifyOptions,
       ),
     frameworkErrors: (_error, request, reply) => {
-      reply.header(requestIdHeader, request.id).header('date', httpDate());
+      stamp(request, reply);
       sendValidationIssue(context, reply as FastifyReply, { location: 'path', pointer: '', message: 'is not a valid URL path' });
     },
   });
@@ -217,7 +218,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
 
   const httpDate = createHttpDate(clock);
   /** Every response carries its request id and a `Date` from the server clock. */
-  const stamp = (request: FastifyRequest, reply: FastifyReply, at?: number) => {
+  const stamp: Stamp = (request, reply, at) => {
     reply.header(requestIdHeader, request.id);
     reply.header('date', httpDate(at));
   };
@@ -259,8 +260,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     compiler: requestCompiler,
     handlers: { ...OPERATION_HANDLERS, ...WEBHOOK_HANDLERS },
     nextRequestId,
-    requestIdHeader,
-    httpDate,
+    stamp,
     logRequests,
   });
   for (const operation of contract.operations) {

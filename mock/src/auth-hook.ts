@@ -1,4 +1,4 @@
-import type { ApiReply, ApiRequest } from './api-exchange.ts';
+import type { ApiReply, ApiRequest, Stamp } from './api-exchange.ts';
 import type { AuthenticationFailure } from './authenticator.ts';
 import { extractCredential, type CredentialForm } from './credentials.ts';
 import type { PresentedKeyMemo } from './key-hashing.ts';
@@ -54,7 +54,7 @@ export function createAuthHook(
   context: ServerContext,
   operation: Operation,
   scopesByForm: ScopesByForm,
-  stamp: (request: ApiRequest, reply: ApiReply, at: number) => void,
+  stamp: Stamp,
   /** What a connection remembers of the last well-formed key presented on it (key-hashing.ts). */
   memoOf: (connection: object) => PresentedKeyMemo,
 ): AuthHook {
