@@ -29,7 +29,7 @@ const { InMemoryStore } = await load('store.js');
 const { createKeyHasher } = await load('key-hashing.js');
 const { displayPrefix, generateKey } = await load('key-format.js');
 const { newId } = await load('ids.js');
-const { encodeCursor } = await load('handlers.js');
+const { encodeCursor } = await load('pagination.js');
 
 const serverSecret = randomBytes(32);
 const store = new InMemoryStore();

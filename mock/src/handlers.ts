@@ -3,6 +3,7 @@ import { formatTimestamp } from './clock.ts';
 import { WINDOW_SECONDS } from './fixed-window.ts';
 import { displayPrefix, generateKey } from './key-format.ts';
 import { newId } from './ids.ts';
+import { readPage } from './pagination.ts';
 import type { ProblemCode } from './problems.ts';
 import { countsTowardQuota, quotaPeriod, quotaRefusal, quotaStatus } from './quota.ts';
 import {
@@ -86,28 +87,18 @@ const getEnvironment: OperationHandler = ({ principal, context }) => ({
   json: environmentJson(principal.environment, context.publicBaseUrl),
 });
 
+/** The answer to a cursor this server did not issue, for every list. */
+export const BAD_CURSOR: HandlerResult = {
+  problem: 'validation_failed',
+  detail: 'The cursor was not issued by this list. Pass the next_cursor of the previous page, or omit it.',
+  extra: { errors: [{ location: 'query', pointer: 'cursor', message: 'is not a cursor of this list' }] },
+  remember: false,
+};
+
 const listApiKeys: OperationHandler = (input) => {
-  const limit = input.request.query.limit as number;
-  const cursor = input.request.query.cursor as string | undefined;
-  const after = cursor === undefined ? 0 : decodeCursor(cursor);
-  if (after === null) {
-    return {
-      problem: 'validation_failed',
-      detail: 'The cursor was not issued by this list. Pass the next_cursor of the previous page, or omit it.',
-      extra: { errors: [{ location: 'query', pointer: 'cursor', message: 'is not a cursor of this list' }] },
-      remember: false,
-    };
-  }
-  const page = input.context.store.listKeys(input.principal.environment.id, after, limit + 1);
-  const more = page.length > limit;
-  const shown = more ? page.slice(0, limit) : page;
-  return {
-    status: 200,
-    json: {
-      data: shown.map((key) => apiKeyJson(key, input.now)),
-      next_cursor: more ? encodeCursor(shown[shown.length - 1].sequence) : null,
-    },
-  };
+  const page = readPage(input.request.query, 0, (after, count) => input.context.store.listKeys(input.principal.environment.id, after, count));
+  if (page === null) return BAD_CURSOR;
+  return { status: 200, json: { data: page.records.map((key) => apiKeyJson(key, input.now)), next_cursor: page.nextCursor } };
 };
 
 const createApiKey: OperationHandler = (input) => {
@@ -270,12 +261,3 @@ export const OPERATION_HANDLERS: Readonly<Record<string, OperationHandler>> = {
 
 export const DEFAULT_KEY_NAME = 'Unnamed key';
 
-// Cursors are opaque to clients: the creation sequence of the last key shown, base64url-encoded.
-export function encodeCursor(sequence: number): string {
-  return Buffer.from(`after:${sequence}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): number | null {
-  const match = /^after:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
-  return match ? Number(match[1]) : null;
-}

@@ -1,4 +1,5 @@
-import { decodeCursor, encodeCursor, type HandlerInput, type HandlerResult, type OperationHandler } from './handlers.ts';
+import { BAD_CURSOR, type HandlerInput, type HandlerResult, type OperationHandler } from './handlers.ts';
+import { readPage } from './pagination.ts';
 import { responseHeaderName } from './spec.ts';
 import { deliveryJson, endpointJson, type EventType } from './webhooks.ts';
 
@@ -9,13 +10,6 @@ const NOT_FOUND_ENDPOINT: HandlerResult = {
   problem: 'not_found',
   detail: 'There is no webhook endpoint with this id in the environment of the key that asks.',
   remember: true,
-};
-
-const BAD_CURSOR: HandlerResult = {
-  problem: 'validation_failed',
-  detail: 'The cursor was not issued by this list. Pass the next_cursor of the previous page, or omit it.',
-  extra: { errors: [{ location: 'query', pointer: 'cursor', message: 'is not a cursor of this list' }] },
-  remember: false,
 };
 
 function endpointOf(input: HandlerInput) {
@@ -34,14 +28,9 @@ const createWebhookEndpoint: OperationHandler = (input) => {
 };
 
 const listWebhookEndpoints: OperationHandler = (input) => {
-  const limit = input.request.query.limit as number;
-  const cursor = input.request.query.cursor as string | undefined;
-  const after = cursor === undefined ? 0 : decodeCursor(cursor);
-  if (after === null) return BAD_CURSOR;
-  const page = input.context.webhooks.listEndpoints(input.principal.environment.id, after, limit + 1);
-  const more = page.length > limit;
-  const shown = more ? page.slice(0, limit) : page;
-  return { status: 200, json: { data: shown.map(endpointJson), next_cursor: more ? encodeCursor(shown[shown.length - 1].sequence) : null } };
+  const page = readPage(input.request.query, 0, (after, count) => input.context.webhooks.listEndpoints(input.principal.environment.id, after, count));
+  if (page === null) return BAD_CURSOR;
+  return { status: 200, json: { data: page.records.map(endpointJson), next_cursor: page.nextCursor } };
 };
 
 const getWebhookEndpoint: OperationHandler = (input) => {
@@ -59,15 +48,10 @@ const deleteWebhookEndpoint: OperationHandler = (input) => {
 const listWebhookDeliveries: OperationHandler = (input) => {
   const endpoint = endpointOf(input);
   if (endpoint === undefined) return NOT_FOUND_ENDPOINT;
-  const limit = input.request.query.limit as number;
-  const cursor = input.request.query.cursor as string | undefined;
   // Newest first: the cursor is the sequence of the last delivery shown, and the next page is older.
-  const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(cursor);
-  if (before === null) return BAD_CURSOR;
-  const page = input.context.webhooks.listDeliveries(endpoint.id, before, limit + 1);
-  const more = page.length > limit;
-  const shown = more ? page.slice(0, limit) : page;
-  return { status: 200, json: { data: shown.map(deliveryJson), next_cursor: more ? encodeCursor(shown[shown.length - 1].sequence) : null } };
+  const page = readPage(input.request.query, Number.MAX_SAFE_INTEGER, (before, count) => input.context.webhooks.listDeliveries(endpoint.id, before, count));
+  if (page === null) return BAD_CURSOR;
+  return { status: 200, json: { data: page.records.map(deliveryJson), next_cursor: page.nextCursor } };
 };
 
 export const WEBHOOK_HANDLERS: Readonly<Record<string, OperationHandler>> = {
