@@ -104,7 +104,7 @@ function servingOperation(
 ): Serve {
   const { context, stamp, nextRequestId } = options;
   const { problems } = context;
-  const authenticate: AuthHook = createAuthHook(context, operation, operation.scopesByForm!, stamp, memoOf);
+  const authenticate: AuthHook = createAuthHook(context, operation, stamp, memoOf);
   const handle = createOperationRoute(context, options.compiler, operation, handler);
   const bodyRules: BodyRules = {
     json: operation.requestBody !== null,

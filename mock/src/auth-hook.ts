@@ -40,12 +40,8 @@ const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
   revoked_api_key: 'The API key was revoked and will never work again. Create a new key.',
 };
 
-/**
- * The scopes an operation's security requirement names per credential form. Looked up with the
- * credential's form, or null for a header that names no accepted scheme: null is no form of any
- * operation, so such a header is refused like a form the operation does not accept.
- */
-export type ScopesByForm = ReadonlyMap<CredentialForm | null, readonly (readonly string[])[]>;
+/** The scopes an operation's security requirement names per credential form (spec.ts). */
+type ScopesByForm = ReadonlyMap<CredentialForm | null, readonly (readonly string[])[]>;
 
 /** Authenticates a request: true when it may go on, false when the refusal was sent. */
 export type AuthHook = (request: ApiRequest, reply: ApiReply) => boolean;
@@ -53,13 +49,16 @@ export type AuthHook = (request: ApiRequest, reply: ApiReply) => boolean;
 export function createAuthHook(
   context: ServerContext,
   operation: Operation,
-  scopesByForm: ScopesByForm,
   stamp: Stamp,
   /** What a connection remembers of the last well-formed key presented on it (key-hashing.ts). */
   memoOf: (connection: object) => PresentedKeyMemo,
 ): AuthHook {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
   const challenges = authChallenges(context.contract);
+  if (operation.scopesByForm === null) throw new Error(`${operation.operationId} takes no API key`);
+  // Looked up with the credential's form, or null for a header that names no accepted scheme:
+  // null is no form of any operation, so such a header is refused like a form not accepted here.
+  const scopesByForm = operation.scopesByForm as ScopesByForm;
 
   function unauthorized(reply: ApiReply, code: AuthenticationFailure | 'missing_api_key', presented: boolean) {
     reply.header('www-authenticate', presented ? challenges.invalidToken : challenges.noKey);
