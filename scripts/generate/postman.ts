@@ -30,6 +30,7 @@ import {
   type Operation,
   type Parameter,
 } from './openapi-document.ts';
+import { idempotencyKey } from './contract-facts.ts';
 import { REPO_ROOT } from './repo-root.ts';
 import { jsonText } from './write-files.ts';
 
@@ -57,7 +58,6 @@ export const CONVERSION_OPTIONS = {
 };
 /** The collection variable that holds the secret key. */
 export const API_KEY_VARIABLE = 'apiKey';
-const IDEMPOTENCY_KEY_SCHEMA = '#/components/schemas/IdempotencyKey';
 
 /** `METHOD::/path`, Portman's name for an operation. */
 const target = (operation: Operation) => `${operation.method.toUpperCase()}::${operation.path}`;
@@ -142,14 +142,15 @@ export function portmanConfig(document: JsonObject): JsonObject {
     }
   }
 
+  // A fresh Idempotency-Key on every request of the operations that take one.
+  const idempotency = idempotencyKey(document, operations);
+  const takingIdempotencyKey = new Set(idempotency.operations);
   const overwrites: JsonObject[] = [];
   for (const operation of operations) {
     const pathVariables = operation.parameters
       .filter((p) => p.in === 'path')
       .map((p) => ({ key: p.name, value: `{{${variableOfSchema.get(schemaRef(p)!)!.variable}}}` }));
-    const headers = operation.parameters
-      .filter((p) => p.in === 'header' && schemaRef(p) === IDEMPOTENCY_KEY_SCHEMA)
-      .map((p) => ({ key: p.name, value: '{{$guid}}' }));
+    const headers = takingIdempotencyKey.has(`${operation.method.toUpperCase()} ${operation.path}`) ? [{ key: idempotency.header, value: '{{$guid}}' }] : [];
     if (pathVariables.length || headers.length) {
       overwrites.push({
         openApiOperationId: operation.operationId,
