@@ -216,11 +216,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
     }
   }
 
+  /** Our User-Agent after the caller's own, if any (once: a retry sends the same headers). */
+  function addAgent(headers: Headers): void {
+    const theirs = headers.get('user-agent');
+    if (theirs !== agent) headers.set('user-agent', theirs ? `${theirs} ${agent}` : agent);
+  }
+
   /** A Request built by someone else, as the transport sends it: its headers copied (ours added), its body read once. */
   async function outgoingOf(request: Request): Promise<Outgoing> {
     const headers = new Headers(request.headers);
-    const theirs = headers.get('user-agent');
-    if (theirs !== agent) headers.set('user-agent', theirs ? `${theirs} ${agent}` : agent);
+    addAgent(headers);
     const body = request.body === null ? null : await request.arrayBuffer();
     return { url: request.url, method: request.method, headers, body };
   }
@@ -229,8 +234,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     async fetch(input, init) {
       if (input instanceof PreparedRequest && init === undefined) {
         const { body, headers } = input;
-        const theirs = headers.get('user-agent');
-        if (theirs !== agent) headers.set('user-agent', theirs ? `${theirs} ${agent}` : agent);
+        addAgent(headers);
         if (body === null || typeof body === 'string') {
           return send({ url: input.url, method: input.method, headers, body }, input.call ?? new CallState(input.signal), input.call !== undefined);
         }
