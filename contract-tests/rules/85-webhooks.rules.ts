@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { sleep } from '../src/harness/clock.ts';
 import { expectProblem, expectSuccess, requireSuccess } from '../src/harness/expect.ts';
 import { freshKey, regenerateKey, revokeKey } from '../src/harness/key-operations.ts';
 import type { Reply } from '../src/harness/reply.ts';
@@ -186,7 +187,7 @@ export default function webhookRules(): void {
           const listed = await s.send({ op: deliveriesOp, auth: { key: s.session.config.apiKey }, pathParams: { endpoint_id: endpoint.id } });
           const row = (listed.data<Array<{ attempts?: number }>>() ?? [])[0];
           if ((row?.attempts ?? 0) >= count || Date.now() > deadline) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100, s.signal);
         }
       };
       for (const [i, delay] of delays.entries()) {
@@ -202,7 +203,8 @@ export default function webhookRules(): void {
       // Past the longest delay again: a deployment that has given up sends nothing more.
       await settledAttempts(delays.length + 1);
       await s.session.clock.advance(Math.max(...delays) + 1);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Nothing should arrive any more: wait a moment of real time for a delivery that would.
+      await sleep(1500, s.signal);
       received = receiver.deliveries(endpoint.path);
       const ids = new Set(received.map((d) => String(d.headers['webhook-id'])));
       s.check('webhooks.retry', ids.size === 1, `every attempt of one event must carry the same webhook-id; got ${ids.size} different ones`);

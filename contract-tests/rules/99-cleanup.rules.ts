@@ -10,7 +10,7 @@ export default function cleanupRules(): void {
     if (deleteEndpoint) {
       for (const id of [...session.webhookEndpoints]) {
         const reply = await s.send({ op: deleteEndpoint, auth: { key: session.config.apiKey }, pathParams: { endpoint_id: id } });
-        if (reply.status === 204 || reply.status === 404) session.webhookEndpoints.delete(id);
+        if (reply.status === deleteEndpoint.successStatus || reply.status === 404) session.webhookEndpoints.delete(id);
       }
     }
     await session.closeReceiver();
