@@ -268,6 +268,34 @@ describe('against the reference server', () => {
     });
   }
 
+  test('SIGINT while webhook endpoints are registered: the stopped run deletes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-signal-webhooks-'));
+    const envFile = join(dir, 'target.env');
+    writeEnvFile(envFile, server.env);
+    server.clock.advance(61_000);
+    const environmentId = server.seededKeys.find((key) => key.envVar === 'HERALD_API_KEY')!.environmentId;
+    const endpoints = () => server.app.herald.webhooks.listEndpoints(environmentId, 0, 1000);
+    expect(endpoints()).toEqual([]);
+    try {
+      const child = spawnContract(['--env-file', envFile, '--only', 'webhooks']);
+      // Stopped only once the target holds an endpoint of the run, so the test cannot pass by
+      // stopping the run before it registered any.
+      let registered = 0;
+      while (registered === 0 && child.exitCode() === null) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        registered = endpoints().length;
+      }
+      expect(registered, 'the run ended before it registered a webhook endpoint').toBeGreaterThan(0);
+      child.kill('SIGINT');
+      const { code, stdout } = await child.done;
+      expect(code, stdout.slice(-2000)).toBe(EXIT.sigint);
+      expect(stdout).not.toContain('could not be deleted');
+      expect(endpoints()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a report path that cannot be written is refused before the first request (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-report-'));
     writeFileSync(join(dir, 'a-file'), '');
@@ -320,6 +348,7 @@ function spawnContract(args: string[]) {
   return {
     done,
     kill: (signal: NodeJS.Signals) => child.kill(signal),
+    exitCode: () => child.exitCode,
     waitFor: (pattern: RegExp) => new Promise<void>((resolve, reject) => {
       if (pattern.test(stderr)) return resolve();
       waiters.push({ pattern, resolve });

@@ -191,6 +191,19 @@ async function cleanUp(session: Session, how: 'normal' | 'stopped' | 'lease'): P
     }
     if (pending.length + unrevoked > 0) notes.push(`${pending.length + unrevoked} key(s) could not be revoked in time; they expire by themselves within the hour (named "${session.keyName('')}…")`);
   }
+  // Webhook endpoints the run registered (after a normal run the cleanup scenario deleted them):
+  // deleted with the run's own key, within the same bound.
+  if (how !== 'normal' && session.webhookEndpoints.size > 0) {
+    const deleteOp = session.contract.operation('deleteWebhookEndpoint');
+    for (const id of [...session.webhookEndpoints]) {
+      if (Date.now() >= deadline) break;
+      const path = deleteOp.pathTemplate.replace('{endpoint_id}', encodeURIComponent(id));
+      const exchange = await http.send({ method: deleteOp.method, path, headers: [credentialHeader(session.contract.credentialForms[0], session.config.apiKey)] });
+      const status = exchange.response?.status;
+      if (status === deleteOp.successStatus || status === 404) session.webhookEndpoints.delete(id);
+    }
+    if (session.webhookEndpoints.size > 0) notes.push(`${session.webhookEndpoints.size} webhook endpoint(s) the run registered could not be deleted: ${[...session.webhookEndpoints].join(', ')}`);
+  }
   const advanced = session.clock.advancedSeconds;
   const restore = await session.clock.restore(http);
   if (!restore.restored) notes.push(`the target's test clock stays ${advanced} s ahead: ${restore.problem}`);
