@@ -62,12 +62,15 @@ function seed({ keys, environments, deepShare = 0, listedKeys = 0 }) {
   };
   for (let i = 0; i < listedKeys; i++) insert(demo.environmentId);
 
+  // Accounts and environments like the demo key's own (plan, type, region from the fixture).
+  const demoEnvironment = store.getEnvironment(demo.environmentId);
+  const demoAccount = store.getAccount(demoEnvironment.accountId);
   const environmentIds = [];
   for (let i = 0; i < environments; i++) {
     const accountId = `account_bench_${i % 100}`;
-    if (i < 100) store.addAccount({ id: accountId, name: `Bench account ${i}`, plan: 'startup', active: true });
+    if (i < 100) store.addAccount({ ...demoAccount, id: accountId, name: `Bench account ${i}` });
     const id = newId('env_');
-    store.addEnvironment({ id, accountId, name: `Bench environment ${i}`, type: 'development', applicationIdentifier: newId('app_'), region: 'self-hosted' });
+    store.addEnvironment({ ...demoEnvironment, id, accountId, name: `Bench environment ${i}`, applicationIdentifier: newId('app_') });
     environmentIds.push(id);
   }
   let remaining = Math.max(0, keys - server.seededKeys.length - listedKeys);

@@ -5,7 +5,7 @@ import type { PresentedKeyMemo } from './key-hashing.ts';
 import { scaledLimit } from './rate-limiter.ts';
 import { setRateLimitHeaders } from './rate-limit-headers.ts';
 import type { ServerContext } from './server-context.ts';
-import type { Contract, Operation, PlanLimits } from './spec.ts';
+import type { Operation, PlanLimits } from './spec.ts';
 import type { AccountRecord, EnvironmentRecord } from './store.ts';
 
 // The authentication pipeline of every API operation, in the order the brief fixes, run before
@@ -17,31 +17,12 @@ import type { AccountRecord, EnvironmentRecord } from './store.ts';
 // It first stamps the response with the request id and `Date`; request validation and the
 // handler come after the body is parsed. On success the request carries its `principal`.
 
-/** `WWW-Authenticate` of a 401: one challenge per `Authorization` scheme (RFC 9110, RFC 6750). */
-export interface AuthChallenges {
-  /** When no key was presented: the spec's WWWAuthenticate example. */
-  readonly noKey: string;
-  /** When a key was presented: each challenge with `error="invalid_token"`, as the header's description says. */
-  readonly invalidToken: string;
-}
-
-export function authChallenges(contract: Contract): AuthChallenges {
-  const noKey = contract.document.components?.headers?.WWWAuthenticate?.example;
-  if (typeof noKey !== 'string') throw new Error('the spec has no WWWAuthenticate header example');
-  // A challenge starts with its scheme word and a space; parameters follow after commas.
-  const challenges = noKey.split(/,\s*(?=[A-Za-z][\w-]* )/);
-  return { noKey, invalidToken: challenges.map((challenge) => `${challenge}, error="invalid_token"`).join(', ') };
-}
-
 const FAILURE_DETAILS: Record<AuthenticationFailure, string> = {
   invalid_api_key:
     'The API key is not valid: check that it is complete, has the hk_live_ or hk_test_ prefix, and is sent as "Authorization: ApiKey <key>", "Authorization: Bearer <key>" or "X-API-Key: <key>".',
   expired_api_key: 'The API key has expired, or was regenerated and its grace period is over. Use the current key.',
   revoked_api_key: 'The API key was revoked and will never work again. Create a new key.',
 };
-
-/** The scopes an operation's security requirement names per credential form (spec.ts). */
-type ScopesByForm = ReadonlyMap<CredentialForm | null, readonly (readonly string[])[]>;
 
 /** Authenticates a request: true when it may go on, false when the refusal was sent. */
 export type AuthHook = (request: ApiRequest, reply: ApiReply) => boolean;
@@ -54,11 +35,9 @@ export function createAuthHook(
   memoOf: (connection: object) => PresentedKeyMemo,
 ): AuthHook {
   const { problems, throttle, authenticator, limiter, store, clock } = context;
-  const challenges = authChallenges(context.contract);
-  if (operation.scopesByForm === null) throw new Error(`${operation.operationId} takes no API key`);
-  // Looked up with the credential's form, or null for a header that names no accepted scheme:
-  // null is no form of any operation, so such a header is refused like a form not accepted here.
-  const scopesByForm = operation.scopesByForm as ScopesByForm;
+  const { challenges } = context.contract;
+  const { scopesByForm } = operation;
+  if (scopesByForm === null) throw new Error(`${operation.operationId} takes no API key`);
 
   function unauthorized(reply: ApiReply, code: AuthenticationFailure | 'missing_api_key', presented: boolean) {
     reply.header('www-authenticate', presented ? challenges.invalidToken : challenges.noKey);
@@ -102,7 +81,8 @@ export function createAuthHook(
     }
 
     // 3–5. Format and checksum, lookup and comparison, key state.
-    const acceptedScopes = scopesByForm.get(credential.form);
+    // A header that names no accepted scheme (a null form) is refused like a form not accepted here.
+    const acceptedScopes = credential.form === null ? undefined : scopesByForm.get(credential.form);
     if (acceptedScopes === undefined) {
       failed(request, reply, 'invalid_api_key', now);
       return false;

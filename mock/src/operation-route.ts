@@ -1,5 +1,4 @@
 import type { ApiReply, ApiRequest, Principal } from './api-exchange.ts';
-import { authChallenges } from './auth-hook.ts';
 import { secretFailure } from './authenticator.ts';
 import type { HandlerResult, OperationHandler } from './handlers.ts';
 import { requestFingerprint, type StoredResponse } from './idempotency.ts';
@@ -30,14 +29,13 @@ export function createOperationRoute(
   const idempotencyHeader = operation.idempotencyHeader;
   const replayedHeader = idempotencyHeader === null ? '' : responseHeaderName(context.contract, 'IdempotentReplayed');
   const { problems, clock } = context;
-  const invalidTokenChallenge = authChallenges(context.contract).invalidToken;
 
   /** False (and the 401 sent) when the key stopped working after the auth hook admitted it. */
   function stillAuthenticated(principal: Principal, reply: ApiReply, now: number): boolean {
     const failure = secretFailure(principal.key, principal.slot, now);
     if (failure === null) return true;
     removeRateLimitHeaders(reply);
-    reply.header('www-authenticate', invalidTokenChallenge);
+    reply.header('www-authenticate', context.contract.challenges.invalidToken);
     problems.send(reply, failure, 'The API key stopped working while this request was being received.');
     return false;
   }

@@ -19,15 +19,9 @@ function headerParameterName(context: ServerContext, component: string): string 
   return name.toLowerCase();
 }
 
-export function reportChallenge(context: ServerContext): string {
-  const header = context.contract.document.components?.headers?.WWWAuthenticateReportSignature;
-  if (typeof header?.example !== 'string') throw new Error('the spec has no WWWAuthenticateReportSignature header example');
-  return header.example;
-}
-
 export function createReportRoute(context: ServerContext, compiler: SchemaCompiler, operation: Operation, reporters: ReporterKeyRing) {
   const validate = compileRequestValidator(context.contract, compiler, operation);
-  const challenge = reportChallenge(context);
+  const challenge = context.contract.challenges.reportSignature;
   const identifierHeader = headerParameterName(context, 'ReporterKeyIdentifierHeader');
   const signatureHeader = headerParameterName(context, 'ReporterSignatureHeader');
   const { problems, clock } = context;

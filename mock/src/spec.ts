@@ -72,7 +72,19 @@ export interface Contract {
   readonly maxBodyBytes: number;
   /** How many issues a `validation_failed` problem lists, and how long each text may be. */
   readonly validationIssueLimits: ValidationIssueLimits;
+  /** `WWW-Authenticate` of the 401s. */
+  readonly challenges: Challenges;
   resolve(node: SpecNode): SpecNode;
+}
+
+/** `WWW-Authenticate` values (RFC 9110, RFC 6750), from the spec's header components. */
+export interface Challenges {
+  /** No key presented: one challenge per `Authorization` scheme (WWWAuthenticate's example). */
+  readonly noKey: string;
+  /** A key presented: each of those with `error="invalid_token"`, as WWWAuthenticate's description says. */
+  readonly invalidToken: string;
+  /** A leaked-key report without a valid signature (WWWAuthenticateReportSignature's example). */
+  readonly reportSignature: string;
 }
 
 export interface ValidationIssueLimits {
@@ -129,7 +141,24 @@ export function deriveContract(document: SpecNode): Contract {
     plans: derivePlans(document, resolve),
     scopes: [...(resolve(document.components?.schemas?.Scope)?.enum ?? [])],
     headerNames: deriveHeaderNames(document, resolve),
+    challenges: deriveChallenges(document),
     resolve,
+  };
+}
+
+function deriveChallenges(document: SpecNode): Challenges {
+  const example = (component: string): string => {
+    const value = document.components?.headers?.[component]?.example;
+    if (typeof value !== 'string') throw new Error(`the spec has no ${component} header example`);
+    return value;
+  };
+  const noKey = example('WWWAuthenticate');
+  // A challenge starts with its scheme word and a space; parameters follow after commas.
+  const perScheme = noKey.split(/,\s*(?=[A-Za-z][\w-]* )/);
+  return {
+    noKey,
+    invalidToken: perScheme.map((challenge) => `${challenge}, error="invalid_token"`).join(', '),
+    reportSignature: example('WWWAuthenticateReportSignature'),
   };
 }
 
